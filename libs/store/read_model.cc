@@ -1,0 +1,230 @@
+#include "libs/store/read_model.h"
+
+#include <absl/base/internal/endian.h>
+#include <absl/strings/str_cat.h>
+#include <rocksdb/options.h>
+
+namespace crm::store {
+
+namespace {
+
+// Column families, in the order of ReadModel::families_.
+enum Family {
+  kDefault,
+  kLeads,
+  kEvents,
+  kRequests,
+  kRejected,
+  kOffsets,
+  kCounters,
+  kFamilyCount
+};
+
+constexpr const char* kFamilyNames[kFamilyCount] = {
+    "default",  "leads",   "events",  "requests",
+    "rejected", "offsets", "counters"};
+
+rocksdb::Slice ToSlice(absl::string_view text) {
+  return rocksdb::Slice(text.data(), text.size());
+}
+
+std::string BigEndian32(uint32_t value) {
+  std::string bytes(4, '\0');
+  absl::big_endian::Store32(bytes.data(), value);
+  return bytes;
+}
+
+std::string BigEndian64(uint64_t value) {
+  std::string bytes(8, '\0');
+  absl::big_endian::Store64(bytes.data(), value);
+  return bytes;
+}
+
+std::string EventKey(absl::string_view lead_id, int64_t version) {
+  return absl::StrCat(lead_id, "/", BigEndian64(version));
+}
+
+absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::UnavailableError(
+      absl::StrCat("read model: while ", what, ": ", status.ToString()));
+}
+
+// Reads and parses one value; nullopt when the key is absent.
+template <typename Record>
+absl::StatusOr<std::optional<Record>> GetRecord(
+    rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
+    absl::string_view key) {
+  std::string bytes;
+  rocksdb::Status status =
+      db->Get(rocksdb::ReadOptions(), family, ToSlice(key), &bytes);
+  if (status.IsNotFound()) return std::nullopt;
+  if (!status.ok()) return FromRocks(status, "reading");
+  Record record;
+  if (!record.ParseFromString(bytes)) {
+    return absl::DataLossError(
+        absl::StrCat("read model: undecodable ", Record::descriptor()->name()));
+  }
+  return record;
+}
+
+}  // namespace
+
+void ReadModelBatch::PutLead(const StoredLeadRecord& record) {
+  batch_.Put(model_->families_[kLeads], record.lead().id(),
+             record.SerializeAsString());
+}
+
+void ReadModelBatch::PutEvent(absl::string_view lead_id, int64_t version,
+                              const StoredEventRecord& record) {
+  batch_.Put(model_->families_[kEvents], EventKey(lead_id, version),
+             record.SerializeAsString());
+}
+
+void ReadModelBatch::PutRequest(absl::string_view request_id,
+                                const RequestRecordValue& value) {
+  batch_.Put(model_->families_[kRequests], ToSlice(request_id),
+             value.SerializeAsString());
+}
+
+void ReadModelBatch::PutRejected(const RejectedEventRecord& record) {
+  batch_.Put(model_->families_[kRejected],
+             BigEndian32(record.partition()) + BigEndian64(record.offset()),
+             record.SerializeAsString());
+}
+
+void ReadModelBatch::PutOffset(int32_t partition, int64_t next_offset) {
+  batch_.Put(model_->families_[kOffsets], BigEndian32(partition),
+             BigEndian64(next_offset));
+}
+
+void ReadModelBatch::PutCounter(absl::string_view name, int64_t value) {
+  batch_.Put(model_->families_[kCounters], ToSlice(name), BigEndian64(value));
+}
+
+absl::StatusOr<std::unique_ptr<ReadModel>> ReadModel::Open(
+    const std::string& path) {
+  rocksdb::DBOptions options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const char* name : kFamilyNames) {
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+  std::unique_ptr<ReadModel> model(new ReadModel);
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status status =
+      rocksdb::DB::Open(options, path, descriptors, &model->families_, &db);
+  if (!status.ok()) {
+    return absl::UnavailableError(absl::StrCat("cannot open the read model at ",
+                                               path, ": ", status.ToString()));
+  }
+  model->db_.reset(db);
+  return model;
+}
+
+ReadModel::~ReadModel() {
+  for (rocksdb::ColumnFamilyHandle* family : families_) {
+    db_->DestroyColumnFamilyHandle(family);
+  }
+}
+
+absl::StatusOr<std::optional<StoredLeadRecord>> ReadModel::GetLead(
+    absl::string_view id) const {
+  return GetRecord<StoredLeadRecord>(db_.get(), families_[kLeads], id);
+}
+
+absl::StatusOr<std::optional<RequestRecordValue>> ReadModel::GetRequest(
+    absl::string_view request_id) const {
+  return GetRecord<RequestRecordValue>(db_.get(), families_[kRequests],
+                                       request_id);
+}
+
+absl::StatusOr<std::vector<StoredEventRecord>> ReadModel::GetEvents(
+    absl::string_view lead_id, int64_t first, int64_t last) const {
+  std::vector<StoredEventRecord> events;
+  const std::string end = EventKey(lead_id, last);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), families_[kEvents]));
+  for (it->Seek(EventKey(lead_id, first));
+       it->Valid() && it->key().compare(end) <= 0; it->Next()) {
+    StoredEventRecord& event = events.emplace_back();
+    if (!event.ParseFromArray(it->value().data(), it->value().size())) {
+      return absl::DataLossError("read model: undecodable stored event");
+    }
+  }
+  if (absl::Status s = FromRocks(it->status(), "reading events"); !s.ok()) {
+    return s;
+  }
+  return events;
+}
+
+absl::StatusOr<LeadPage> ReadModel::ListLeads(absl::string_view after_id,
+                                              size_t limit) const {
+  LeadPage page;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), families_[kLeads]));
+  it->Seek(ToSlice(after_id));
+  if (it->Valid() && !after_id.empty() && it->key() == ToSlice(after_id))
+    it->Next();
+  for (; it->Valid() && page.leads.size() < limit; it->Next()) {
+    StoredLeadRecord record;
+    if (!record.ParseFromArray(it->value().data(), it->value().size())) {
+      return absl::DataLossError("read model: undecodable stored lead");
+    }
+    page.leads.push_back(std::move(*record.mutable_lead()));
+  }
+  if (absl::Status s = FromRocks(it->status(), "listing leads"); !s.ok()) {
+    return s;
+  }
+  if (it->Valid() && !page.leads.empty()) page.last_id = page.leads.back().id();
+  return page;
+}
+
+absl::StatusOr<std::map<int32_t, int64_t>> ReadModel::Offsets() const {
+  std::map<int32_t, int64_t> offsets;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), families_[kOffsets]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    offsets[absl::big_endian::Load32(it->key().data())] =
+        absl::big_endian::Load64(it->value().data());
+  }
+  if (absl::Status s = FromRocks(it->status(), "reading offsets"); !s.ok()) {
+    return s;
+  }
+  return offsets;
+}
+
+absl::StatusOr<int64_t> ReadModel::Counter(absl::string_view name) const {
+  std::string bytes;
+  rocksdb::Status status = db_->Get(
+      rocksdb::ReadOptions(), families_[kCounters], ToSlice(name), &bytes);
+  if (status.IsNotFound()) return 0;
+  if (!status.ok()) return FromRocks(status, "reading a counter");
+  return static_cast<int64_t>(absl::big_endian::Load64(bytes.data()));
+}
+
+absl::StatusOr<std::vector<RejectedEventRecord>> ReadModel::Rejected() const {
+  std::vector<RejectedEventRecord> rejected;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), families_[kRejected]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    RejectedEventRecord& record = rejected.emplace_back();
+    if (!record.ParseFromArray(it->value().data(), it->value().size())) {
+      return absl::DataLossError("read model: undecodable rejected event");
+    }
+  }
+  if (absl::Status s = FromRocks(it->status(), "reading rejections"); !s.ok()) {
+    return s;
+  }
+  return rejected;
+}
+
+absl::Status ReadModel::Commit(ReadModelBatch& batch) {
+  rocksdb::WriteOptions options;
+  options.sync = false;
+  return FromRocks(db_->Write(options, &batch.batch_), "committing a batch");
+}
+
+}  // namespace crm::store
