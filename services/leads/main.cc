@@ -17,6 +17,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
 
+#include "grpc/health/v1/health.pb.h"
 #include "libs/eventlog/consumer.h"
 #include "libs/eventlog/producer.h"
 #include "libs/eventlog/topic_admin.h"
@@ -155,6 +156,8 @@ int Serve(Flags& flags) {
       model->get(), &commands, &applied,
       [&projector] { return projector.caught_up(); }, timeout);
 
+  // Linking the health messages in lets reflection describe them.
+  grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;

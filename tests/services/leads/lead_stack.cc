@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "crm/leads/v1/errors.pb.h"
-#include "health_client.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "libs/eventlog/consumer.h"
 #include "libs/eventlog/topic_admin.h"
 
