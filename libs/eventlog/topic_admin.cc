@@ -168,22 +168,31 @@ absl::StatusOr<TopicDescription> DescribeTopic(const KafkaOptions& options,
   return TopicDescription{*partitions, *std::move(config)};
 }
 
-absl::Status CreateEventTopic(const KafkaOptions& options, int replicas,
-                              absl::Duration timeout) {
+const std::map<std::string, std::string>& EventTopicConfig() {
+  static const auto* const config = new std::map<std::string, std::string>{
+      {"retention.ms", "-1"},
+      {"retention.bytes", "-1"},
+      {"cleanup.policy", "delete"}};
+  return *config;
+}
+
+absl::Status CreateTopic(const KafkaOptions& options,
+                         const std::map<std::string, std::string>& config,
+                         absl::Duration timeout) {
   absl::StatusOr<Handle> handle = Connect(options);
   if (!handle.ok()) return handle.status();
 
   char error[512];
   rd_kafka_NewTopic_t* topic =
-      rd_kafka_NewTopic_new(options.topic.c_str(), options.partitions, replicas,
-                            error, sizeof(error));
+      rd_kafka_NewTopic_new(options.topic.c_str(), options.partitions,
+                            options.replication_factor, error, sizeof(error));
   if (topic == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("cannot describe topic ", options.topic, ": ", error));
   }
-  rd_kafka_NewTopic_set_config(topic, "retention.ms", "-1");
-  rd_kafka_NewTopic_set_config(topic, "retention.bytes", "-1");
-  rd_kafka_NewTopic_set_config(topic, "cleanup.policy", "delete");
+  for (const auto& [name, value] : config) {
+    rd_kafka_NewTopic_set_config(topic, name.c_str(), value.c_str());
+  }
 
   Queue queue(rd_kafka_queue_new(handle->get()));
   AdminOptions admin =
@@ -261,8 +270,7 @@ absl::StatusOr<TopicDescription> EnsureEventTopic(const KafkaOptions& options,
   absl::StatusOr<TopicDescription> description =
       DescribeTopic(options, timeout);
   if (absl::IsNotFound(description.status())) {
-    absl::Status created =
-        CreateEventTopic(options, options.replication_factor, timeout);
+    absl::Status created = CreateTopic(options, EventTopicConfig(), timeout);
     if (!created.ok()) return created;
     description = AwaitTopic(options, timeout);
   }

@@ -24,11 +24,15 @@ absl::StatusOr<TopicDescription> DescribeTopic(const KafkaOptions& options,
                                                absl::Duration timeout);
 
 // Creates options.topic with options.partitions partitions, replication
-// factor `replicas`, and settings that keep every event forever
-// (retention.ms=-1, retention.bytes=-1, cleanup.policy=delete). A topic
-// that already exists is left alone.
-absl::Status CreateEventTopic(const KafkaOptions& options, int replicas,
-                              absl::Duration timeout);
+// factor options.replication_factor and the topic settings `config`. A
+// topic that already exists is left alone.
+absl::Status CreateTopic(const KafkaOptions& options,
+                         const std::map<std::string, std::string>& config,
+                         absl::Duration timeout);
+
+// The settings that keep every event forever: retention.ms=-1,
+// retention.bytes=-1, cleanup.policy=delete.
+const std::map<std::string, std::string>& EventTopicConfig();
 
 // FAILED_PRECONDITION, saying what to change, when the topic's settings
 // would let Kafka delete or compact events; OK otherwise.

@@ -65,8 +65,12 @@ CallContext LeadServiceImpl::Call(const grpc::ServerContext& context) const {
       call.actor = std::move(actor);
     }
   }
-  call.deadline = std::min(absl::FromChrono(context.deadline()),
-                           absl::Now() + default_timeout_);
+  // Answer a little before the caller gives up, so that it hears why.
+  const absl::Time now = absl::Now();
+  const absl::Time caller = absl::FromChrono(context.deadline());
+  const absl::Duration margin =
+      std::min(absl::Milliseconds(200), (caller - now) / 10);
+  call.deadline = std::min(caller - margin, now + default_timeout_);
   return call;
 }
 

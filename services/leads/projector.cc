@@ -190,6 +190,13 @@ void Projector::Start(std::unique_ptr<eventlog::EventConsumer> consumer,
                       std::map<int32_t, int64_t> ends) {
   consumer_ = std::move(consumer);
   start_ends_ = std::move(ends);
+  if (absl::StatusOr<std::map<int32_t, int64_t>> offsets = model_->Offsets();
+      offsets.ok()) {
+    int64_t applied = 0;
+    for (const auto& [partition, next] : *offsets) applied += next;
+    spdlog::info("projector: resuming after {} records already applied",
+                 applied);
+  }
   CheckCaughtUp();
   thread_ = std::thread([this] { Run(); });
 }
@@ -210,7 +217,8 @@ void Projector::CheckCaughtUp() {
     if (next < end) return;
   }
   caught_up_ = true;
-  spdlog::info("projector: caught up with the topic");
+  spdlog::info("projector: caught up with the topic after reading {} records",
+               records_read_.load());
 }
 
 void Projector::Run() {
@@ -223,6 +231,7 @@ void Projector::Run() {
       continue;
     }
     if (!records->empty()) {
+      records_read_ += records->size();
       if (absl::Status s = Apply(*records); !s.ok()) {
         // The read model cannot take writes: stop rather than skip events.
         spdlog::error("projector: stopped: {}", s.ToString());

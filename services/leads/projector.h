@@ -58,6 +58,8 @@ class Projector {
   std::unique_ptr<eventlog::EventConsumer> consumer_;
   std::map<int32_t, int64_t> start_ends_;
   std::atomic<bool> caught_up_{false};
+  // Records read from the topic since Start.
+  std::atomic<int64_t> records_read_{0};
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

@@ -8,6 +8,7 @@
 #include "crm/leads/v1/errors.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "libs/eventlog/consumer.h"
+#include "libs/eventlog/producer.h"
 #include "libs/eventlog/topic_admin.h"
 
 namespace crm::testing {
@@ -39,12 +40,13 @@ bool AwaitServing(const std::shared_ptr<grpc::Channel>& channel) {
 
 }  // namespace
 
-LeadStack::LeadStack(int partitions)
-    : topic_(UniqueTopic("crm.leads.events.v1.test")) {
+LeadStack::LeadStack(int partitions, std::string brokers)
+    : brokers_(brokers.empty() ? TestBrokers() : std::move(brokers)),
+      topic_(UniqueTopic("crm.leads.events.v1.test")) {
   std::filesystem::create_directories(data_dir());
   process_ = std::make_unique<ServiceProcess>(
       CRM_LEADS_SERVICE_BIN,
-      std::vector<std::string>{"--brokers", TestBrokers(), "--topic", topic_,
+      std::vector<std::string>{"--brokers", brokers_, "--topic", topic_,
                                "--partitions", std::to_string(partitions),
                                "--listen", "127.0.0.1:0", "--data-dir",
                                data_dir(), "--command-timeout", "10"},
@@ -64,9 +66,9 @@ void LeadStack::Stop() { process_->Stop(); }
 void LeadStack::Kill() { process_->Kill(); }
 
 grpc::Status LeadStack::Create(const leads::v1::CreateLeadRequest& request,
-                               leads::v1::Lead* lead,
-                               const std::string& actor) {
-  auto context = Context(10);
+                               leads::v1::Lead* lead, const std::string& actor,
+                               double deadline_s) {
+  auto context = Context(deadline_s);
   if (!actor.empty()) context->AddMetadata("x-crm-actor", actor);
   return stub_->CreateLead(context.get(), request, lead);
 }
@@ -94,7 +96,7 @@ grpc::Status LeadStack::List(const leads::v1::ListLeadsRequest& request,
 
 std::vector<eventlog::Record> LeadStack::ReadTopic() {
   eventlog::KafkaOptions options;
-  options.brokers = TestBrokers();
+  options.brokers = brokers_;
   options.topic = topic_;
   auto description = eventlog::DescribeTopic(options, absl::Seconds(10));
   EXPECT_TRUE(description.ok()) << description.status();
@@ -116,6 +118,16 @@ std::vector<eventlog::Record> LeadStack::ReadTopic() {
     for (auto& record : *batch) records.push_back(std::move(record));
   }
   return records;
+}
+
+void LeadStack::WriteRecord(const eventlog::Record& record) {
+  eventlog::KafkaOptions options;
+  options.brokers = brokers_;
+  options.topic = topic_;
+  auto producer = eventlog::EventProducer::Create(options);
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  auto position = (*producer)->Append(record, absl::Now() + absl::Seconds(10));
+  ASSERT_TRUE(position.ok()) << position.status();
 }
 
 leads::v1::CreateLeadRequest NewLead(const std::string& name,

@@ -18,8 +18,9 @@ namespace crm::testing {
 // directory of its own, and small verbs to drive it.
 class LeadStack {
  public:
-  // `partitions` of a topic created for this stack alone.
-  explicit LeadStack(int partitions = 3);
+  // A topic of `partitions` partitions created for this stack alone, on
+  // `brokers` (the shared test broker unless given).
+  explicit LeadStack(int partitions = 3, std::string brokers = "");
 
   // Starts the service and waits until its health says SERVING.
   bool Start();
@@ -31,6 +32,8 @@ class LeadStack {
 
   const std::string& topic() const { return topic_; }
 
+  const std::string& brokers() const { return brokers_; }
+
   std::string data_dir() const { return dir_.path() + "/data"; }
 
   std::string Log() const { return process_->Log(); }
@@ -39,7 +42,8 @@ class LeadStack {
 
   // Calls with a 10 second deadline; `actor` goes in x-crm-actor.
   grpc::Status Create(const leads::v1::CreateLeadRequest& request,
-                      leads::v1::Lead* lead, const std::string& actor = "");
+                      leads::v1::Lead* lead, const std::string& actor = "",
+                      double deadline_s = 10);
   grpc::Status Update(const leads::v1::UpdateLeadRequest& request,
                       leads::v1::Lead* lead);
   grpc::Status Get(const std::string& id, leads::v1::Lead* lead,
@@ -50,8 +54,12 @@ class LeadStack {
   // Every record of the topic, read with a client of its own.
   std::vector<eventlog::Record> ReadTopic();
 
+  // Appends `record` to the topic directly, as a foreign writer would.
+  void WriteRecord(const eventlog::Record& record);
+
  private:
   TempDir dir_;
+  std::string brokers_;
   std::string topic_;
   std::unique_ptr<ServiceProcess> process_;
   std::unique_ptr<leads::v1::LeadService::Stub> stub_;
