@@ -19,7 +19,7 @@ constexpr std::array<absl::string_view, 14> kPersonalPaths = {
     "phone2", "mobile",     "fax",    "email1",         "email2",    "web1",
     "web2",   "description"};
 
-constexpr std::array<absl::string_view, 10> kOutputOnlyPaths = {
+constexpr std::array<absl::string_view, 16> kOutputOnlyPaths = {
     "id",
     "version",
     "modified_at",
@@ -29,7 +29,13 @@ constexpr std::array<absl::string_view, 10> kOutputOnlyPaths = {
     "phone1.e164",
     "phone2.e164",
     "mobile.e164",
-    "fax.e164"};
+    "fax.e164",
+    "status_category",
+    "archived",
+    "qualification",
+    "disqualification_reason",
+    "reference_data_version",
+    "status_changed_at"};
 
 FieldMask MaskOf(const auto& paths) {
   FieldMask mask;

@@ -179,6 +179,18 @@ Violations CheckNoOutputOnly(const v1::Lead& lead) {
   if (!lead.phone2().e164().empty()) refuse("phone2.e164");
   if (!lead.mobile().e164().empty()) refuse("mobile.e164");
   if (!lead.fax().e164().empty()) refuse("fax.e164");
+  if (lead.status_category() != v1::STATUS_CATEGORY_UNSPECIFIED) {
+    refuse("status_category");
+  }
+  if (lead.archived()) refuse("archived");
+  if (lead.has_qualification()) refuse("qualification");
+  if (!lead.disqualification_reason().empty()) {
+    refuse("disqualification_reason");
+  }
+  if (!lead.reference_data_version().empty()) {
+    refuse("reference_data_version");
+  }
+  if (lead.has_status_changed_at()) refuse("status_changed_at");
   return violations;
 }
 

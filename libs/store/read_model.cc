@@ -2,6 +2,7 @@
 
 #include <absl/base/internal/endian.h>
 #include <absl/strings/str_cat.h>
+#include <rocksdb/merge_operator.h>
 #include <rocksdb/options.h>
 
 namespace crm::store {
@@ -9,7 +10,7 @@ namespace crm::store {
 namespace {
 
 // Column families, in the order of ReadModel::families_.
-enum Family {
+enum FamilyIndex {
   kDefault,
   kLeads,
   kEvents,
@@ -17,12 +18,41 @@ enum Family {
   kRejected,
   kOffsets,
   kCounters,
+  kIndexes,
+  kStats,
   kFamilyCount
 };
 
 constexpr const char* kFamilyNames[kFamilyCount] = {
-    "default",  "leads",   "events",  "requests",
-    "rejected", "offsets", "counters"};
+    "default", "leads",    "events",  "requests", "rejected",
+    "offsets", "counters", "indexes", "stats"};
+
+// Counters are 8-byte little-endian two's-complement integers; merging
+// adds them, so a batch can bump one counter many times without reading.
+class AddOperator : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice& /*key*/,
+             const rocksdb::Slice* existing_value,
+             const rocksdb::Slice& value, std::string* new_value,
+             rocksdb::Logger* /*logger*/) const override {
+    const uint64_t sum = (existing_value ? Decode(*existing_value) : 0) +
+                         Decode(value);
+    *new_value = Encode(static_cast<int64_t>(sum));
+    return true;
+  }
+
+  const char* Name() const override { return "crm.Int64Add"; }
+
+  static std::string Encode(int64_t value) {
+    std::string bytes(8, '\0');
+    absl::little_endian::Store64(bytes.data(), static_cast<uint64_t>(value));
+    return bytes;
+  }
+
+  static uint64_t Decode(const rocksdb::Slice& bytes) {
+    return bytes.size() == 8 ? absl::little_endian::Load64(bytes.data()) : 0;
+  }
+};
 
 rocksdb::Slice ToSlice(absl::string_view text) {
   return rocksdb::Slice(text.data(), text.size());
@@ -54,10 +84,10 @@ absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
 template <typename Record>
 absl::StatusOr<std::optional<Record>> GetRecord(
     rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
-    absl::string_view key) {
+    absl::string_view key,
+    const rocksdb::ReadOptions& options = rocksdb::ReadOptions()) {
   std::string bytes;
-  rocksdb::Status status =
-      db->Get(rocksdb::ReadOptions(), family, ToSlice(key), &bytes);
+  rocksdb::Status status = db->Get(options, family, ToSlice(key), &bytes);
   if (status.IsNotFound()) return std::nullopt;
   if (!status.ok()) return FromRocks(status, "reading");
   Record record;
@@ -98,9 +128,26 @@ void ReadModelBatch::PutOffset(int32_t partition, int64_t next_offset) {
              BigEndian64(next_offset));
 }
 
-void ReadModelBatch::PutCounter(absl::string_view name, int64_t value) {
-  batch_.Put(model_->families_[kCounters], ToSlice(name), BigEndian64(value));
+void ReadModelBatch::AddCounter(absl::string_view name, int64_t delta) {
+  batch_.Merge(model_->families_[kCounters], ToSlice(name),
+               AddOperator::Encode(delta));
 }
+
+void ReadModelBatch::Put(Family family, absl::string_view key,
+                         absl::string_view value) {
+  batch_.Put(model_->Handle(family), ToSlice(key), ToSlice(value));
+}
+
+void ReadModelBatch::Delete(Family family, absl::string_view key) {
+  batch_.Delete(model_->Handle(family), ToSlice(key));
+}
+
+void ReadModelBatch::Add(Family family, absl::string_view key, int64_t delta) {
+  batch_.Merge(model_->Handle(family), ToSlice(key),
+               AddOperator::Encode(delta));
+}
+
+ReadModelSnapshot::~ReadModelSnapshot() { db_->ReleaseSnapshot(snapshot_); }
 
 absl::StatusOr<std::unique_ptr<ReadModel>> ReadModel::Open(
     const std::string& path) {
@@ -109,8 +156,11 @@ absl::StatusOr<std::unique_ptr<ReadModel>> ReadModel::Open(
   options.create_missing_column_families = true;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  auto adder = std::make_shared<AddOperator>();
   for (const char* name : kFamilyNames) {
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    rocksdb::ColumnFamilyOptions family;
+    family.merge_operator = adder;
+    descriptors.emplace_back(name, family);
   }
   std::unique_ptr<ReadModel> model(new ReadModel);
   rocksdb::DB* db = nullptr;
@@ -131,8 +181,11 @@ ReadModel::~ReadModel() {
 }
 
 absl::StatusOr<std::optional<StoredLeadRecord>> ReadModel::GetLead(
-    absl::string_view id) const {
-  return GetRecord<StoredLeadRecord>(db_.get(), families_[kLeads], id);
+    absl::string_view id, const ReadModelSnapshot* snapshot) const {
+  rocksdb::ReadOptions options;
+  if (snapshot != nullptr) options.snapshot = snapshot->get();
+  return GetRecord<StoredLeadRecord>(db_.get(), families_[kLeads], id,
+                                     options);
 }
 
 absl::StatusOr<std::optional<RequestRecordValue>> ReadModel::GetRequest(
@@ -202,7 +255,45 @@ absl::StatusOr<int64_t> ReadModel::Counter(absl::string_view name) const {
       rocksdb::ReadOptions(), families_[kCounters], ToSlice(name), &bytes);
   if (status.IsNotFound()) return 0;
   if (!status.ok()) return FromRocks(status, "reading a counter");
-  return static_cast<int64_t>(absl::big_endian::Load64(bytes.data()));
+  return static_cast<int64_t>(AddOperator::Decode(bytes));
+}
+
+rocksdb::ColumnFamilyHandle* ReadModel::Handle(Family family) const {
+  return families_[family == Family::kIndexes ? kIndexes : kStats];
+}
+
+absl::StatusOr<std::optional<std::string>> ReadModel::Get(
+    Family family, absl::string_view key,
+    const ReadModelSnapshot* snapshot) const {
+  rocksdb::ReadOptions options;
+  if (snapshot != nullptr) options.snapshot = snapshot->get();
+  std::string value;
+  rocksdb::Status status = db_->Get(options, Handle(family), ToSlice(key),
+                                    &value);
+  if (status.IsNotFound()) return std::nullopt;
+  if (!status.ok()) return FromRocks(status, "reading");
+  return value;
+}
+
+absl::StatusOr<int64_t> ReadModel::GetCount(Family family,
+                                            absl::string_view key) const {
+  absl::StatusOr<std::optional<std::string>> value = Get(family, key);
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return 0;
+  return static_cast<int64_t>(AddOperator::Decode(**value));
+}
+
+std::unique_ptr<rocksdb::Iterator> ReadModel::NewIterator(
+    Family family, const ReadModelSnapshot* snapshot) const {
+  rocksdb::ReadOptions options;
+  if (snapshot != nullptr) options.snapshot = snapshot->get();
+  return std::unique_ptr<rocksdb::Iterator>(
+      db_->NewIterator(options, Handle(family)));
+}
+
+std::unique_ptr<ReadModelSnapshot> ReadModel::TakeSnapshot() const {
+  return std::unique_ptr<ReadModelSnapshot>(
+      new ReadModelSnapshot(db_.get(), db_->GetSnapshot()));
 }
 
 absl::StatusOr<std::vector<RejectedEventRecord>> ReadModel::Rejected() const {

@@ -22,6 +22,32 @@ using StoredEventRecord = readmodel::v1::StoredEvent;
 using RequestRecordValue = readmodel::v1::RequestRecord;
 using RejectedEventRecord = readmodel::v1::RejectedEvent;
 
+// Column families open to other parts of the read model (indexes and
+// aggregates), which own the layout of their keys.
+enum class Family {
+  // Secondary indexes of leads; see lead_index.h.
+  kIndexes,
+  // Aggregates for indicators; see lead_stats.h. Values written with Add
+  // are 8-byte counters that RocksDB sums on merge.
+  kStats,
+};
+
+// A consistent view of the read model, for reads that must agree with
+// each other (the pages of one list). Release by destroying it.
+class ReadModelSnapshot {
+ public:
+  ~ReadModelSnapshot();
+  const rocksdb::Snapshot* get() const { return snapshot_; }
+
+ private:
+  friend class ReadModel;
+  ReadModelSnapshot(rocksdb::DB* db, const rocksdb::Snapshot* snapshot)
+      : db_(db), snapshot_(snapshot) {}
+
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snapshot_;
+};
+
 // Counter names kept in the "counters" column family.
 inline constexpr absl::string_view kLeadsCounter = "leads";
 inline constexpr absl::string_view kRejectedCounter = "rejected";
@@ -43,7 +69,14 @@ class ReadModelBatch {
                   const RequestRecordValue& value);
   void PutRejected(const RejectedEventRecord& record);
   void PutOffset(int32_t partition, int64_t next_offset);
-  void PutCounter(absl::string_view name, int64_t value);
+  // Adds `delta` (which may be negative) to a counter of the "counters"
+  // family.
+  void AddCounter(absl::string_view name, int64_t delta);
+
+  void Put(Family family, absl::string_view key, absl::string_view value);
+  void Delete(Family family, absl::string_view key);
+  // Adds `delta` to the 8-byte counter at `key`.
+  void Add(Family family, absl::string_view key, int64_t delta);
 
   bool empty() const { return batch_.Count() == 0; }
 
@@ -70,8 +103,9 @@ class ReadModel {
 
   ~ReadModel();
 
+  // With `snapshot`, as the read model stood when it was taken.
   absl::StatusOr<std::optional<StoredLeadRecord>> GetLead(
-      absl::string_view id) const;
+      absl::string_view id, const ReadModelSnapshot* snapshot = nullptr) const;
   absl::StatusOr<std::optional<RequestRecordValue>> GetRequest(
       absl::string_view request_id) const;
 
@@ -88,6 +122,16 @@ class ReadModel {
   absl::StatusOr<int64_t> Counter(absl::string_view name) const;
   absl::StatusOr<std::vector<RejectedEventRecord>> Rejected() const;
 
+  // Raw access to the families of other parts of the read model.
+  absl::StatusOr<std::optional<std::string>> Get(
+      Family family, absl::string_view key,
+      const ReadModelSnapshot* snapshot = nullptr) const;
+  // Decodes a counter written with Add; 0 when absent.
+  absl::StatusOr<int64_t> GetCount(Family family, absl::string_view key) const;
+  std::unique_ptr<rocksdb::Iterator> NewIterator(
+      Family family, const ReadModelSnapshot* snapshot = nullptr) const;
+  std::unique_ptr<ReadModelSnapshot> TakeSnapshot() const;
+
   ReadModelBatch NewBatch() { return ReadModelBatch(this); }
 
   // Applies `batch` atomically. The write-ahead log is not synced per
@@ -98,6 +142,8 @@ class ReadModel {
  private:
   friend class ReadModelBatch;
   ReadModel() = default;
+
+  rocksdb::ColumnFamilyHandle* Handle(Family family) const;
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> families_;

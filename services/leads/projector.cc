@@ -8,6 +8,8 @@
 #include <spdlog/spdlog.h>
 
 #include "libs/domain/fold.h"
+#include "libs/store/lead_index.h"
+#include "libs/store/lead_stats.h"
 
 namespace crm::leads {
 
@@ -138,6 +140,7 @@ absl::StatusOr<std::pair<std::string, Outcome>> BatchFold::Fold(
   absl::StatusOr<std::string> reason = Refusal(record, event, *head, hash);
   if (!reason.ok()) return reason.status();
 
+  const v1::Lead before = head->lead();
   if (reason->empty()) {
     absl::Status applied = ApplyEvent(event, head->mutable_lead());
     if (!applied.ok()) *reason = std::string(applied.message());
@@ -146,6 +149,9 @@ absl::StatusOr<std::pair<std::string, Outcome>> BatchFold::Fold(
     Reject(record, event, *reason);
     return std::make_pair(event.event_id(), Outcome{false, *reason});
   }
+  const v1::Lead* previous = event.version() == 1 ? nullptr : &before;
+  store::StageIndexChanges(batch_, previous, head->lead());
+  store::StageStatsChanges(batch_, previous, head->lead());
   Accept(record, event, *std::move(head), std::move(hash));
   return std::make_pair(event.event_id(), Outcome{true, ""});
 }
@@ -174,12 +180,8 @@ absl::Status Projector::Apply(const std::vector<Record>& records) {
   for (const auto& [partition, offset] : *next_offsets) {
     batch.PutOffset(partition, offset);
   }
-  absl::StatusOr<int64_t> leads = model_->Counter(store::kLeadsCounter);
-  absl::StatusOr<int64_t> rejected = model_->Counter(store::kRejectedCounter);
-  if (!leads.ok()) return leads.status();
-  if (!rejected.ok()) return rejected.status();
-  batch.PutCounter(store::kLeadsCounter, *leads + fold.created());
-  batch.PutCounter(store::kRejectedCounter, *rejected + fold.rejected());
+  batch.AddCounter(store::kLeadsCounter, fold.created());
+  batch.AddCounter(store::kRejectedCounter, fold.rejected());
 
   if (absl::Status s = model_->Commit(batch); !s.ok()) return s;
   applied_->Publish(outcomes);

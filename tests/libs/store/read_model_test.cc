@@ -43,7 +43,8 @@ TEST_F(ReadModelTest, CommittedBatchSurvivesReopen) {
   ReadModelBatch batch = model_->NewBatch();
   batch.PutLead(LeadRecord("a", 2));
   batch.PutOffset(3, 41);
-  batch.PutCounter(kLeadsCounter, 1);
+  batch.AddCounter(kLeadsCounter, 3);
+  batch.AddCounter(kLeadsCounter, -2);
   ASSERT_THAT(model_->Commit(batch), IsOk());
 
   Reopen();
