@@ -8,7 +8,9 @@
 
 #include "libs/domain/errors.h"
 #include "libs/domain/uuid.h"
-#include "libs/rpc/status.h"
+#include "libs/store/lead_stats.h"
+#include "services/leads/grpc_reply.h"
+#include "services/leads/lead_list.h"
 
 namespace crm::leads {
 
@@ -17,17 +19,6 @@ namespace {
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
 constexpr size_t kMaxActorChars = 128;
-constexpr absl::string_view kPageTokenPrefix = "after:";
-
-// Maps `status` for the caller, logging what the caller will not see.
-grpc::Status Reply(absl::string_view method, const absl::Status& status) {
-  if (status.code() == absl::StatusCode::kInternal ||
-      status.code() == absl::StatusCode::kUnknown ||
-      status.code() == absl::StatusCode::kDataLoss) {
-    spdlog::error("{}: {}", std::string(method), status.ToString());
-  }
-  return rpc::ToGrpcStatus(status);
-}
 
 absl::Status CheckLeadId(absl::string_view id, absl::string_view field) {
   if (id.empty()) return InvalidArgument({{std::string(field), "is required"}});
@@ -36,22 +27,6 @@ absl::Status CheckLeadId(absl::string_view id, absl::string_view field) {
         {{std::string(field), "must be a UUID in canonical text form"}});
   }
   return absl::OkStatus();
-}
-
-std::string PageToken(absl::string_view last_id) {
-  if (last_id.empty()) return "";
-  return absl::WebSafeBase64Escape(absl::StrCat(kPageTokenPrefix, last_id));
-}
-
-absl::StatusOr<std::string> AfterIdFromToken(absl::string_view token) {
-  if (token.empty()) return std::string();
-  std::string decoded;
-  if (!absl::WebSafeBase64Unescape(token, &decoded) ||
-      !absl::StartsWith(decoded, kPageTokenPrefix)) {
-    return InvalidArgument(
-        {{"page_token", "is not a token this service issued"}});
-  }
-  return decoded.substr(kPageTokenPrefix.size());
 }
 
 }  // namespace
@@ -152,21 +127,29 @@ absl::StatusOr<v1::ListLeadsResponse> LeadServiceImpl::ListLeads(
   if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
     return InvalidArgument({{"page_size", "must be between 0 and 1000"}});
   }
-  absl::StatusOr<std::string> after = AfterIdFromToken(request.page_token());
-  if (!after.ok()) return after.status();
   const int size =
       request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+  // List sessions outlive a call; the process serves one read model, which
+  // lives until it exits.
+  return lister_.List(request, size);
+}
 
-  absl::StatusOr<store::LeadPage> page = model_->ListLeads(*after, size);
-  if (!page.ok()) return page.status();
-  absl::StatusOr<int64_t> total = model_->Counter(store::kLeadsCounter);
-  if (!total.ok()) return total.status();
-
-  v1::ListLeadsResponse response;
-  for (v1::Lead& lead : page->leads) *response.add_leads() = std::move(lead);
-  response.set_next_page_token(PageToken(page->last_id));
-  response.set_total_size(*total);
-  return response;
+grpc::Status LeadServiceImpl::GetLeadStats(
+    grpc::ServerContext* /*context*/, const v1::GetLeadStatsRequest* request,
+    v1::GetLeadStatsResponse* response) {
+  const google::protobuf::Timestamp& from = request->from();
+  const google::protobuf::Timestamp& to = request->to();
+  if (request->has_from() && request->has_to() &&
+      std::make_pair(to.seconds(), to.nanos()) <=
+          std::make_pair(from.seconds(), from.nanos())) {
+    return Reply("GetLeadStats",
+                 InvalidArgument({{"to", "must be after from"}}));
+  }
+  absl::StatusOr<v1::GetLeadStatsResponse> stats =
+      store::ComputeStats(*model_, *request);
+  if (!stats.ok()) return Reply("GetLeadStats", stats.status());
+  *response = *std::move(stats);
+  return grpc::Status::OK;
 }
 
 }  // namespace crm::leads

@@ -7,6 +7,7 @@
 #include "libs/store/read_model.h"
 #include "services/leads/applied_events.h"
 #include "services/leads/lead_commands.h"
+#include "services/leads/lead_list.h"
 
 namespace crm::leads {
 
@@ -17,10 +18,11 @@ class LeadServiceImpl final : public v1::LeadService::Service {
   // `ready` tells whether the projector has caught up; commands are refused
   // with UNAVAILABLE until it has.
   LeadServiceImpl(store::ReadModel* model, LeadCommands* commands,
-                  AppliedEvents* applied, std::function<bool()> ready,
-                  absl::Duration default_timeout)
+                  AppliedEvents* applied, const MasterCatalog* masters,
+                  std::function<bool()> ready, absl::Duration default_timeout)
       : model_(model),
         commands_(commands),
+        masters_(masters),
         applied_(applied),
         ready_(std::move(ready)),
         default_timeout_(default_timeout) {}
@@ -37,16 +39,50 @@ class LeadServiceImpl final : public v1::LeadService::Service {
   grpc::Status ListLeads(grpc::ServerContext* context,
                          const v1::ListLeadsRequest* request,
                          v1::ListLeadsResponse* response) override;
+  grpc::Status GetLeadStats(grpc::ServerContext* context,
+                            const v1::GetLeadStatsRequest* request,
+                            v1::GetLeadStatsResponse* response) override;
+
+  // Lifecycle and masters (lifecycle_service.cc).
+  grpc::Status QualifyLead(grpc::ServerContext* context,
+                           const v1::QualifyLeadRequest* request,
+                           v1::QualifyLeadResponse* response) override;
+  grpc::Status DisqualifyLead(grpc::ServerContext* context,
+                              const v1::DisqualifyLeadRequest* request,
+                              v1::Lead* response) override;
+  grpc::Status ReactivateLead(grpc::ServerContext* context,
+                              const v1::ReactivateLeadRequest* request,
+                              v1::Lead* response) override;
+  grpc::Status ArchiveLead(grpc::ServerContext* context,
+                           const v1::ArchiveLeadRequest* request,
+                           v1::Lead* response) override;
+  grpc::Status RestoreLead(grpc::ServerContext* context,
+                           const v1::RestoreLeadRequest* request,
+                           v1::Lead* response) override;
+  grpc::Status ListMasters(grpc::ServerContext* context,
+                           const v1::ListMastersRequest* request,
+                           v1::ListMastersResponse* response) override;
 
  private:
   CallContext Call(const grpc::ServerContext& context) const;
+
+  // Runs a command unless the read model is still catching up, and maps
+  // its outcome.
+  template <typename Response>
+  grpc::Status RunCommand(
+      absl::string_view method,
+      const std::function<absl::StatusOr<Response>()>& command,
+      Response* response);
   absl::StatusOr<v1::Lead> GetLead(const v1::GetLeadRequest& request,
                                    absl::Time deadline);
   absl::StatusOr<v1::ListLeadsResponse> ListLeads(
       const v1::ListLeadsRequest& request);
 
   store::ReadModel* const model_;
+  // Open list sessions; after model_, which it reads.
+  LeadLister lister_{model_};
   LeadCommands* const commands_;
+  const MasterCatalog* const masters_;
   AppliedEvents* const applied_;
   const std::function<bool()> ready_;
   const absl::Duration default_timeout_;

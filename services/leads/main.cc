@@ -23,6 +23,7 @@
 #include "libs/eventlog/topic_admin.h"
 #include "libs/store/read_model.h"
 #include "services/leads/lead_service.h"
+#include "services/leads/masters_config.h"
 #include "services/leads/projector.h"
 
 namespace crm::leads {
@@ -32,6 +33,7 @@ struct Flags {
   std::string listen = "127.0.0.1:50051";
   std::string data_dir = "var/leads";
   std::string port_file;
+  std::string masters_file;
   double command_timeout_s = 10;
   std::vector<std::string> kafka_properties;
   eventlog::KafkaOptions kafka;
@@ -63,6 +65,10 @@ void DefineFlags(CLI::App& app, Flags& flags) {
                  "seconds a command may take when the caller sets no "
                  "deadline")
       ->capture_default_str();
+  app.add_option("--masters", flags.masters_file,
+                 "JSON file of the masters (statuses, sources, ...); the "
+                 "built-in defaults when not given")
+      ->envname("CRM_LEADS_MASTERS");
   app.add_option("--port-file", flags.port_file,
                  "write the bound gRPC port to this file once serving");
 }
@@ -109,6 +115,13 @@ int Serve(Flags& flags) {
     return 2;
   }
 
+  absl::StatusOr<MasterCatalog> masters = LoadMasters(flags.masters_file);
+  if (!masters.ok()) {
+    spdlog::error("refusing to start: {}",
+                  std::string(masters.status().message()));
+    return 2;
+  }
+
   std::filesystem::create_directories(flags.data_dir);
   auto model = store::ReadModel::Open(flags.data_dir + "/readmodel");
   if (!model.ok()) {
@@ -150,10 +163,10 @@ int Serve(Flags& flags) {
   projector.Start(*std::move(consumer), *ends);
 
   const absl::Duration timeout = absl::Seconds(flags.command_timeout_s);
-  LeadCommands commands(model->get(), producer->get(), &applied,
-                        LeadCommands::Options{.default_timeout = timeout});
+  LeadCommands commands(model->get(), producer->get(), &applied, &*masters,
+                        LeadCommands::Options{});
   LeadServiceImpl service(
-      model->get(), &commands, &applied,
+      model->get(), &commands, &applied, &*masters,
       [&projector] { return projector.caught_up(); }, timeout);
 
   // Linking the health messages in lets reflection describe them.

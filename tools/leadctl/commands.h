@@ -44,6 +44,19 @@ struct ListArgs {
   int32_t page_size = 0;  // 0: the service's default
   std::string page_token;
   bool all = false;
+  // Filters, as ListLeadsRequest names them; empty means no filter.
+  std::string status;
+  std::string source;
+  std::string agent;
+  std::string campaign;
+  std::string interest_level;
+  std::string name_prefix;
+  std::string email;
+  std::string phone;
+  std::string tax_id;
+  std::string archived;  // active (default), archived or all
+  std::string order_by;  // created (default), modified, name or status
+  bool descending = false;
 };
 
 // Prints leads as a table, or one JSON object a line with --json; then the

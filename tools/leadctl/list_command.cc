@@ -102,13 +102,41 @@ void PrintTotals(bool json, int64_t listed, int64_t total,
   }
 }
 
+crm::leads::v1::ListLeadsRequest ToRequest(const ListArgs& args) {
+  using crm::leads::v1::ListLeadsRequest;
+  ListLeadsRequest request;
+  request.set_page_size(args.page_size);
+  request.set_page_token(args.page_token);
+  request.set_status(args.status);
+  request.set_source(args.source);
+  request.set_agent(args.agent);
+  request.set_campaign(args.campaign);
+  request.set_interest_level(args.interest_level);
+  request.set_name_prefix(args.name_prefix);
+  request.set_email(args.email);
+  request.set_phone(args.phone);
+  request.set_tax_id(args.tax_id);
+  if (args.archived == "archived") {
+    request.set_archived(crm::leads::v1::ARCHIVED_FILTER_ARCHIVED);
+  } else if (args.archived == "all") {
+    request.set_archived(crm::leads::v1::ARCHIVED_FILTER_ALL);
+  }
+  if (args.order_by == "modified") {
+    request.set_order_by(crm::leads::v1::LEAD_ORDER_MODIFIED);
+  } else if (args.order_by == "name") {
+    request.set_order_by(crm::leads::v1::LEAD_ORDER_NAME);
+  } else if (args.order_by == "status") {
+    request.set_order_by(crm::leads::v1::LEAD_ORDER_STATUS);
+  }
+  request.set_descending(args.descending);
+  return request;
+}
+
 }  // namespace
 
 int RunList(LeadClient& client, const ListArgs& args) {
   const bool json = client.options().json;
-  crm::leads::v1::ListLeadsRequest request;
-  request.set_page_size(args.page_size);
-  request.set_page_token(args.page_token);
+  crm::leads::v1::ListLeadsRequest request = ToRequest(args);
   crm::leads::v1::ListLeadsResponse response;
   int64_t listed = 0;
   int pages = 0;

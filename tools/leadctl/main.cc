@@ -2,8 +2,9 @@
 //
 //   leadctl [--server ADDR] [--actor NAME] [--timeout S] [--json] COMMAND
 //
-// Commands: create, get, update, list, load. Exit status: 0 on success, 1
-// when the service refuses a request (or some rows of a load), 2 for a bad
+// Commands: create, get, update, list, load, stats, qualify, disqualify,
+// reactivate, archive, restore, masters. Exit status: 0 on success,
+// 1 when the service refuses a request (or some rows of a load), 2 for a bad
 // command line or input file, or when the service cannot be reached.
 
 #include <cstdint>
@@ -13,6 +14,8 @@
 
 #include "tools/leadctl/client.h"
 #include "tools/leadctl/commands.h"
+#include "tools/leadctl/lifecycle_command.h"
+#include "tools/leadctl/stats_command.h"
 
 namespace crm::leadctl {
 namespace {
@@ -33,7 +36,8 @@ void DefineGlobalOptions(CLI::App& app, ClientOptions& options) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_flag("--json", options.json,
-               "list: print one JSON object a line instead of a table");
+               "list: print one JSON object a line instead of a table; "
+               "stats: print JSON");
 }
 
 // A repeatable option taking one value per occurrence, so that a positional
@@ -79,12 +83,34 @@ CLI::App* DefineUpdate(CLI::App& app, UpdateArgs& args,
 
 CLI::App* DefineList(CLI::App& app, ListArgs& args) {
   CLI::App* command = app.add_subcommand(
-      "list", "list leads, oldest first; --json for JSON Lines");
+      "list", "list leads, filtered and ordered; --json for JSON Lines");
   command->add_option("--page-size", args.page_size,
                       "leads per page (default: the service's, 100)");
   command->add_option("--page-token", args.page_token,
                       "continue from a previous listing");
   command->add_flag("--all", args.all, "follow every page");
+  const std::pair<const char*, std::string*> filters[] = {
+      {"--status", &args.status},
+      {"--source", &args.source},
+      {"--agent", &args.agent},
+      {"--campaign", &args.campaign},
+      {"--interest-level", &args.interest_level},
+      {"--name-prefix", &args.name_prefix},
+      {"--email", &args.email},
+      {"--phone", &args.phone},
+      {"--tax-id", &args.tax_id}};
+  for (const auto& [flag, value] : filters) {
+    command->add_option(flag, *value, "only leads with this value");
+  }
+  command
+      ->add_option("--archived", args.archived,
+                   "active (default), archived or all")
+      ->check(CLI::IsMember({"active", "archived", "all"}));
+  command
+      ->add_option("--order-by", args.order_by,
+                   "created (default), modified, name or status")
+      ->check(CLI::IsMember({"created", "modified", "name", "status"}));
+  command->add_flag("--desc", args.descending, "newest or Z first");
   return command;
 }
 
@@ -116,6 +142,7 @@ int Main(int argc, char** argv) {
   UpdateArgs update_args;
   ListArgs list_args;
   LoadArgs load_args;
+  StatsArgs stats_args;
   int64_t expected_version = 0;
   CLI::Option* expected_option = nullptr;
   CLI::App* create = DefineCreate(app, create_args);
@@ -124,6 +151,9 @@ int Main(int argc, char** argv) {
       DefineUpdate(app, update_args, expected_version, expected_option);
   CLI::App* list = DefineList(app, list_args);
   DefineLoad(app, load_args);
+  CLI::App* stats = DefineStats(app, stats_args);
+  LifecycleCommands lifecycle;
+  lifecycle.Define(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -131,6 +161,7 @@ int Main(int argc, char** argv) {
   }
 
   LeadClient client(options);
+  if (int status = lifecycle.RunIfParsed(client); status >= 0) return status;
   if (create->parsed()) return RunCreate(client, create_args);
   if (get->parsed()) return RunGet(client, get_args);
   if (update->parsed()) {
@@ -140,6 +171,7 @@ int Main(int argc, char** argv) {
     return RunUpdate(client, update_args);
   }
   if (list->parsed()) return RunList(client, list_args);
+  if (stats->parsed()) return RunStats(client, stats_args);
   return RunLoad(client, load_args);
 }
 

@@ -150,5 +150,6 @@ bool ErrorDetail(const grpc::Status& status, T* detail) {
 
 template bool ErrorDetail(const grpc::Status&, leads::v1::BadRequest*);
 template bool ErrorDetail(const grpc::Status&, leads::v1::VersionConflict*);
+template bool ErrorDetail(const grpc::Status&, leads::v1::DuplicateLeads*);
 
 }  // namespace crm::testing
