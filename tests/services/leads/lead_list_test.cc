@@ -619,9 +619,10 @@ TEST_F(LeadList, TotalLeavesOutArchivedLeadsByDefault) {
 struct Domain {
   std::vector<std::string> statuses = {"new", "contacted", "won", "lost"};
   std::vector<std::string> codes = {"", "a", "b"};
-  std::vector<std::string> names = {"Peña Hermanos", "PENA SL",  "Acme",
-                                    "acme iberia",   "Zeta",     "Álvaro Díaz",
-                                    "alvaro",        "Ñandú SA", "Beta"};
+  std::vector<std::string> names = {
+      "Peña Hermanos", "PENA SL", "Acme",     "acme iberia", "Zeta",
+      "Álvaro Díaz",   "alvaro",  "Ñandú SA", "Beta",
+  };
   std::vector<std::string> emails = {"", "a@x.test", "A@X.test", "b@x.test"};
   std::vector<std::string> phones = {"", "+34911111111", "+34622222222"};
   std::vector<std::string> tax_ids = {"", "B12345678", "b-1234 5678",

@@ -23,7 +23,9 @@ constexpr int kLeads = 2000;
 const char* const kSources[] = {"web", "referral", "fair", "import"};
 const char* const kAgents[] = {"ana.garcia", "luis.martin", "marta.lopez"};
 const char* const kStatuses[] = {"new", "contacted", "working"};
-const char* const kNames[] = {"PEÑA", "Peñalver", "Acme", "Ávila Tech", "Zeta"};
+const char* const kNames[] = {
+    "PEÑA", "Peñalver", "Acme", "Ávila Tech", "Zeta",
+};
 
 class LeadQueriesE2E : public ::testing::Test {
  protected:
