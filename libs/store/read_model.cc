@@ -20,23 +20,24 @@ enum FamilyIndex {
   kCounters,
   kIndexes,
   kStats,
+  kSnapshots,
   kFamilyCount
 };
 
 constexpr const char* kFamilyNames[kFamilyCount] = {
     "default", "leads",    "events",  "requests", "rejected",
-    "offsets", "counters", "indexes", "stats"};
+    "offsets", "counters", "indexes", "stats",    "snapshots"};
 
 // Counters are 8-byte little-endian two's-complement integers; merging
 // adds them, so a batch can bump one counter many times without reading.
 class AddOperator : public rocksdb::AssociativeMergeOperator {
  public:
   bool Merge(const rocksdb::Slice& /*key*/,
-             const rocksdb::Slice* existing_value,
-             const rocksdb::Slice& value, std::string* new_value,
+             const rocksdb::Slice* existing_value, const rocksdb::Slice& value,
+             std::string* new_value,
              rocksdb::Logger* /*logger*/) const override {
-    const uint64_t sum = (existing_value ? Decode(*existing_value) : 0) +
-                         Decode(value);
+    const uint64_t sum =
+        (existing_value ? Decode(*existing_value) : 0) + Decode(value);
     *new_value = Encode(static_cast<int64_t>(sum));
     return true;
   }
@@ -83,8 +84,7 @@ absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
 // Reads and parses one value; nullopt when the key is absent.
 template <typename Record>
 absl::StatusOr<std::optional<Record>> GetRecord(
-    rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
-    absl::string_view key,
+    rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, absl::string_view key,
     const rocksdb::ReadOptions& options = rocksdb::ReadOptions()) {
   std::string bytes;
   rocksdb::Status status = db->Get(options, family, ToSlice(key), &bytes);
@@ -184,8 +184,7 @@ absl::StatusOr<std::optional<StoredLeadRecord>> ReadModel::GetLead(
     absl::string_view id, const ReadModelSnapshot* snapshot) const {
   rocksdb::ReadOptions options;
   if (snapshot != nullptr) options.snapshot = snapshot->get();
-  return GetRecord<StoredLeadRecord>(db_.get(), families_[kLeads], id,
-                                     options);
+  return GetRecord<StoredLeadRecord>(db_.get(), families_[kLeads], id, options);
 }
 
 absl::StatusOr<std::optional<RequestRecordValue>> ReadModel::GetRequest(
@@ -259,7 +258,15 @@ absl::StatusOr<int64_t> ReadModel::Counter(absl::string_view name) const {
 }
 
 rocksdb::ColumnFamilyHandle* ReadModel::Handle(Family family) const {
-  return families_[family == Family::kIndexes ? kIndexes : kStats];
+  switch (family) {
+    case Family::kIndexes:
+      return families_[kIndexes];
+    case Family::kStats:
+      return families_[kStats];
+    case Family::kSnapshots:
+      return families_[kSnapshots];
+  }
+  return families_[kStats];
 }
 
 absl::StatusOr<std::optional<std::string>> ReadModel::Get(
@@ -268,8 +275,8 @@ absl::StatusOr<std::optional<std::string>> ReadModel::Get(
   rocksdb::ReadOptions options;
   if (snapshot != nullptr) options.snapshot = snapshot->get();
   std::string value;
-  rocksdb::Status status = db_->Get(options, Handle(family), ToSlice(key),
-                                    &value);
+  rocksdb::Status status =
+      db_->Get(options, Handle(family), ToSlice(key), &value);
   if (status.IsNotFound()) return std::nullopt;
   if (!status.ok()) return FromRocks(status, "reading");
   return value;

@@ -30,6 +30,8 @@ enum class Family {
   // Aggregates for indicators; see lead_stats.h. Values written with Add
   // are 8-byte counters that RocksDB sums on merge.
   kStats,
+  // Periodic snapshots of lead states; see services/leads/lead_history.h.
+  kSnapshots,
 };
 
 // A consistent view of the read model, for reads that must agree with
@@ -37,10 +39,12 @@ enum class Family {
 class ReadModelSnapshot {
  public:
   ~ReadModelSnapshot();
+
   const rocksdb::Snapshot* get() const { return snapshot_; }
 
  private:
   friend class ReadModel;
+
   ReadModelSnapshot(rocksdb::DB* db, const rocksdb::Snapshot* snapshot)
       : db_(db), snapshot_(snapshot) {}
 

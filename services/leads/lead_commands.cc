@@ -69,6 +69,22 @@ void Append(Violations violations, Violations* out) {
   for (Violation& v : violations) out->push_back(std::move(v));
 }
 
+// A back-dated effective time may be any past moment, never a future one.
+Violations CheckEffectiveAt(bool present,
+                            const google::protobuf::Timestamp& effective_at) {
+  if (!present) return {};
+  if (effective_at.nanos() < 0 || effective_at.nanos() >= 1000000000 ||
+      effective_at.seconds() < TimeUtil::kTimestampMinSeconds) {
+    return {{"effective_at", "is not a valid time"}};
+  }
+  const google::protobuf::Timestamp now = ToTimestamp(absl::Now());
+  if (std::make_pair(effective_at.seconds(), effective_at.nanos()) >
+      std::make_pair(now.seconds(), now.nanos())) {
+    return {{"effective_at", "must not be in the future"}};
+  }
+  return {};
+}
+
 Violations CheckUpdateRequest(const v1::UpdateLeadRequest& request) {
   Violations violations =
       CheckTarget(request.lead().id(), request.request_id(), "lead.id");
@@ -76,6 +92,8 @@ Violations CheckUpdateRequest(const v1::UpdateLeadRequest& request) {
   without_id.clear_id();
   Append(CheckNoOutputOnly(without_id), &violations);
   Append(CheckUpdateMask(request.update_mask()), &violations);
+  Append(CheckEffectiveAt(request.has_effective_at(), request.effective_at()),
+         &violations);
   return violations;
 }
 
@@ -366,6 +384,8 @@ absl::StatusOr<v1::Lead> LeadCommands::Create(v1::CreateLeadRequest request,
                           "DisqualifyLead to close a lead"});
   }
   Append(CheckRequestId(request.request_id()), &violations);
+  Append(CheckEffectiveAt(request.has_effective_at(), request.effective_at()),
+         &violations);
   if (!violations.empty()) return InvalidArgument(violations);
 
   absl::MutexLockMaybe request_lock(RequestLock(request.request_id()));
@@ -390,7 +410,9 @@ absl::StatusOr<v1::Lead> LeadCommands::Create(v1::CreateLeadRequest request,
 
   const std::string lead_id = NewUuidV7(absl::Now());
   v1::LeadEvent event = NewEvent(lead_id, 1, "", request.request_id(), call);
-  if (lead->has_created_at()) {
+  if (request.has_effective_at()) {
+    *event.mutable_effective_at() = request.effective_at();
+  } else if (lead->has_created_at()) {
     *event.mutable_effective_at() = lead->created_at();
   }
   *event.mutable_lead_created()->mutable_values() = SplitValues(*lead);
@@ -443,6 +465,9 @@ absl::StatusOr<v1::Lead> LeadCommands::Update(v1::UpdateLeadRequest request,
 
         v1::Lead changed_values = after;
         FieldMaskUtil::TrimMessage(changed, &changed_values);
+        if (request.has_effective_at()) {
+          *event->mutable_effective_at() = request.effective_at();
+        }
         v1::LeadUpdated* updated = event->mutable_lead_updated();
         *updated->mutable_values() = SplitValues(changed_values);
         *updated->mutable_update_mask() = changed;

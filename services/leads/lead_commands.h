@@ -92,6 +92,11 @@ class LeadCommands {
   absl::StatusOr<v1::Lead> Change(const Target& target, const CallContext& call,
                                   const Decision& decide);
 
+  // Archives (or restores) the lead a request names.
+  template <typename Request>
+  absl::StatusOr<v1::Lead> SetArchived(const Request& request, bool archived,
+                                       const CallContext& call);
+
   absl::Mutex& LeadLock(const std::string& lead_id);
   // The lock of a request ID; null for an empty one (no retry to guard).
   absl::Mutex* RequestLock(const std::string& request_id);

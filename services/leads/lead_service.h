@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "crm/leads/v1/lead_service.grpc.pb.h"
+#include "libs/eventlog/kafka_options.h"
 #include "libs/store/read_model.h"
 #include "services/leads/applied_events.h"
 #include "services/leads/lead_commands.h"
@@ -63,6 +64,24 @@ class LeadServiceImpl final : public v1::LeadService::Service {
                            const v1::ListMastersRequest* request,
                            v1::ListMastersResponse* response) override;
 
+  // History, as-of and verification (history_service.cc). VerifyLead reads
+  // the topic described by `kafka`, of `partitions` partitions; until this
+  // is called it answers UNAVAILABLE.
+  void EnableVerification(eventlog::KafkaOptions kafka, int partitions) {
+    kafka_ = std::move(kafka);
+    partitions_ = partitions;
+  }
+
+  grpc::Status GetLeadHistory(grpc::ServerContext* context,
+                              const v1::GetLeadHistoryRequest* request,
+                              v1::GetLeadHistoryResponse* response) override;
+  grpc::Status GetLeadAsOf(grpc::ServerContext* context,
+                           const v1::GetLeadAsOfRequest* request,
+                           v1::Lead* response) override;
+  grpc::Status VerifyLead(grpc::ServerContext* context,
+                          const v1::VerifyLeadRequest* request,
+                          v1::VerifyLeadResponse* response) override;
+
  private:
   CallContext Call(const grpc::ServerContext& context) const;
 
@@ -86,6 +105,8 @@ class LeadServiceImpl final : public v1::LeadService::Service {
   AppliedEvents* const applied_;
   const std::function<bool()> ready_;
   const absl::Duration default_timeout_;
+  eventlog::KafkaOptions kafka_;
+  int partitions_ = 0;
 };
 
 }  // namespace crm::leads

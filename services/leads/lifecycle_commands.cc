@@ -181,38 +181,37 @@ absl::StatusOr<v1::Lead> LeadCommands::Reactivate(
 
 absl::StatusOr<v1::Lead> LeadCommands::Archive(
     const v1::ArchiveLeadRequest& request, const CallContext& call) {
-  Violations violations = CheckTarget(request.id(), request.request_id());
-  if (!violations.empty()) return InvalidArgument(violations);
-  const Target target{request.id(), ExpectedVersion(request),
-                      request.request_id(), RequestDigest(request)};
-  return Change(
-      target, call,
-      [](const v1::Lead& current, v1::LeadEvent* event) -> absl::Status {
-        if (current.archived()) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("lead ", current.id(), " is already archived"));
-        }
-        event->mutable_lead_archived();
-        return absl::OkStatus();
-      });
+  return SetArchived(request, true, call);
 }
 
 absl::StatusOr<v1::Lead> LeadCommands::Restore(
     const v1::RestoreLeadRequest& request, const CallContext& call) {
+  return SetArchived(request, false, call);
+}
+
+template <typename Request>
+absl::StatusOr<v1::Lead> LeadCommands::SetArchived(const Request& request,
+                                                   bool archived,
+                                                   const CallContext& call) {
   Violations violations = CheckTarget(request.id(), request.request_id());
   if (!violations.empty()) return InvalidArgument(violations);
   const Target target{request.id(), ExpectedVersion(request),
                       request.request_id(), RequestDigest(request)};
-  return Change(
-      target, call,
-      [](const v1::Lead& current, v1::LeadEvent* event) -> absl::Status {
-        if (!current.archived()) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("lead ", current.id(), " is not archived"));
-        }
-        event->mutable_lead_restored();
-        return absl::OkStatus();
-      });
+  return Change(target, call,
+                [archived](const v1::Lead& current,
+                           v1::LeadEvent* event) -> absl::Status {
+                  if (current.archived() == archived) {
+                    return absl::FailedPreconditionError(absl::StrCat(
+                        "lead ", current.id(), " is ",
+                        archived ? "already" : "not", " archived"));
+                  }
+                  if (archived) {
+                    event->mutable_lead_archived();
+                  } else {
+                    event->mutable_lead_restored();
+                  }
+                  return absl::OkStatus();
+                });
 }
 
 }  // namespace crm::leads

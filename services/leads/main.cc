@@ -35,6 +35,7 @@ struct Flags {
   std::string port_file;
   std::string masters_file;
   double command_timeout_s = 10;
+  int64_t snapshot_every = 100;
   std::vector<std::string> kafka_properties;
   eventlog::KafkaOptions kafka;
 };
@@ -69,6 +70,11 @@ void DefineFlags(CLI::App& app, Flags& flags) {
                  "JSON file of the masters (statuses, sources, ...); the "
                  "built-in defaults when not given")
       ->envname("CRM_LEADS_MASTERS");
+  app.add_option("--snapshot-every", flags.snapshot_every,
+                 "store a snapshot of a lead after every N-th event of it, "
+                 "to bound the cost of as-of reads; 0 stores none")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--port-file", flags.port_file,
                  "write the bound gRPC port to this file once serving");
 }
@@ -159,7 +165,7 @@ int Serve(Flags& flags) {
   }
 
   AppliedEvents applied;
-  Projector projector(model->get(), &applied);
+  Projector projector(model->get(), &applied, flags.snapshot_every);
   projector.Start(*std::move(consumer), *ends);
 
   const absl::Duration timeout = absl::Seconds(flags.command_timeout_s);
@@ -168,6 +174,7 @@ int Serve(Flags& flags) {
   LeadServiceImpl service(
       model->get(), &commands, &applied, &*masters,
       [&projector] { return projector.caught_up(); }, timeout);
+  service.EnableVerification(flags.kafka, topic->partitions);
 
   // Linking the health messages in lets reflection describe them.
   grpc::health::v1::HealthCheckRequest::descriptor();

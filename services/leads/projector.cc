@@ -10,6 +10,7 @@
 #include "libs/domain/fold.h"
 #include "libs/store/lead_index.h"
 #include "libs/store/lead_stats.h"
+#include "services/leads/lead_history.h"
 
 namespace crm::leads {
 
@@ -22,8 +23,9 @@ using store::StoredLeadRecord;
 // before the read model's committed state.
 class BatchFold {
  public:
-  BatchFold(store::ReadModel* model, store::ReadModelBatch* batch)
-      : model_(model), batch_(batch) {}
+  BatchFold(store::ReadModel* model, store::ReadModelBatch* batch,
+            int64_t snapshot_every)
+      : model_(model), batch_(batch), snapshot_every_(snapshot_every) {}
 
   // Decides and stages one record; returns its event ID and outcome.
   absl::StatusOr<std::pair<std::string, Outcome>> Fold(const Record& record);
@@ -45,6 +47,7 @@ class BatchFold {
 
   store::ReadModel* const model_;
   store::ReadModelBatch* const batch_;
+  const int64_t snapshot_every_;
   std::map<std::string, StoredLeadRecord> heads_;
   std::set<std::string> requests_;
   int64_t created_ = 0;
@@ -93,6 +96,9 @@ void BatchFold::Accept(const Record& record, const v1::LeadEvent& event,
   head.set_last_hash(hash);
   heads_[event.lead_id()] = head;
   batch_->PutLead(head);
+  if (snapshot_every_ > 0 && event.version() % snapshot_every_ == 0) {
+    StageSnapshot(batch_, head.lead());
+  }
 
   store::StoredEventRecord stored;
   stored.set_value(record.value);
@@ -162,7 +168,7 @@ Projector::~Projector() { Stop(); }
 
 absl::Status Projector::Apply(const std::vector<Record>& records) {
   store::ReadModelBatch batch = model_->NewBatch();
-  BatchFold fold(model_, &batch);
+  BatchFold fold(model_, &batch, snapshot_every_);
   std::vector<std::pair<std::string, Outcome>> outcomes;
   absl::StatusOr<std::map<int32_t, int64_t>> next_offsets = model_->Offsets();
   if (!next_offsets.ok()) return next_offsets.status();

@@ -30,8 +30,11 @@ namespace crm::leads {
 // Thread-safe: Start runs the loop on a thread of its own.
 class Projector {
  public:
-  Projector(store::ReadModel* model, AppliedEvents* applied)
-      : model_(model), applied_(applied) {}
+  // A snapshot of a lead is stored after every `snapshot_every`-th event
+  // of it (see lead_history.h); 0 stores none.
+  Projector(store::ReadModel* model, AppliedEvents* applied,
+            int64_t snapshot_every = 100)
+      : model_(model), applied_(applied), snapshot_every_(snapshot_every) {}
 
   ~Projector();
 
@@ -55,6 +58,7 @@ class Projector {
 
   store::ReadModel* const model_;
   AppliedEvents* const applied_;
+  const int64_t snapshot_every_;
   std::unique_ptr<eventlog::EventConsumer> consumer_;
   std::map<int32_t, int64_t> start_ends_;
   std::atomic<bool> caught_up_{false};

@@ -3,9 +3,10 @@
 //   leadctl [--server ADDR] [--actor NAME] [--timeout S] [--json] COMMAND
 //
 // Commands: create, get, update, list, load, stats, qualify, disqualify,
-// reactivate, archive, restore, masters. Exit status: 0 on success,
-// 1 when the service refuses a request (or some rows of a load), 2 for a bad
-// command line or input file, or when the service cannot be reached.
+// reactivate, archive, restore, masters, history, as-of, verify. Exit
+// status: 0 on success, 1 when the service refuses a request (or some rows
+// of a load), 2 for a bad command line or input file, or when the service
+// cannot be reached.
 
 #include <cstdint>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "tools/leadctl/client.h"
 #include "tools/leadctl/commands.h"
+#include "tools/leadctl/history_command.h"
 #include "tools/leadctl/lifecycle_command.h"
 #include "tools/leadctl/stats_command.h"
 
@@ -154,6 +156,8 @@ int Main(int argc, char** argv) {
   CLI::App* stats = DefineStats(app, stats_args);
   LifecycleCommands lifecycle;
   lifecycle.Define(app);
+  HistoryCommands history;
+  history.Define(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -162,6 +166,7 @@ int Main(int argc, char** argv) {
 
   LeadClient client(options);
   if (int status = lifecycle.RunIfParsed(client); status >= 0) return status;
+  if (int status = history.RunIfParsed(client); status >= 0) return status;
   if (create->parsed()) return RunCreate(client, create_args);
   if (get->parsed()) return RunGet(client, get_args);
   if (update->parsed()) {
