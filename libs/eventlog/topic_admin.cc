@@ -169,10 +169,10 @@ absl::StatusOr<TopicDescription> DescribeTopic(const KafkaOptions& options,
 }
 
 const std::map<std::string, std::string>& EventTopicConfig() {
-  static const auto* const config = new std::map<std::string, std::string>{
-      {"retention.ms", "-1"},
-      {"retention.bytes", "-1"},
-      {"cleanup.policy", "delete"}};
+  static const auto* const config =
+      new std::map<std::string, std::string>{{"retention.ms", "-1"},
+                                             {"retention.bytes", "-1"},
+                                             {"cleanup.policy", "delete"}};
   return *config;
 }
 

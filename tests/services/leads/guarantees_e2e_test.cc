@@ -40,15 +40,6 @@ class GuaranteesE2E : public ::testing::Test {
     return lead;
   }
 
-  static v1::UpdateLeadRequest Rename(const std::string& id,
-                                      const std::string& name) {
-    v1::UpdateLeadRequest request;
-    request.mutable_lead()->set_id(id);
-    request.mutable_lead()->set_name(name);
-    request.mutable_update_mask()->add_paths("name");
-    return request;
-  }
-
   // The read model as the stopped service left it.
   std::unique_ptr<store::ReadModel> StoppedReadModel() {
     stack_.Stop();
@@ -65,7 +56,9 @@ class GuaranteesE2E : public ::testing::Test {
 TEST_F(GuaranteesE2E, AcknowledgedUpdateIsSeenAtOnceWithItsVersion) {
   const v1::Lead created = MustCreate("Acme");
   v1::Lead updated;
-  ASSERT_TRUE(stack_.Update(Rename(created.id(), "Acme 2"), &updated).ok());
+  ASSERT_TRUE(
+      stack_.Update(crm::testing::RenameLead(created.id(), "Acme 2"), &updated)
+          .ok());
   EXPECT_EQ(updated.version(), 2);
 
   v1::Lead read;
@@ -89,7 +82,9 @@ TEST_F(GuaranteesE2E, MinVersionWaitsForTheVersion) {
   std::thread reader([&] { status = stack_.Get(created.id(), &read, 2, 10); });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   v1::Lead updated;
-  ASSERT_TRUE(stack_.Update(Rename(created.id(), "Acme 2"), &updated).ok());
+  ASSERT_TRUE(
+      stack_.Update(crm::testing::RenameLead(created.id(), "Acme 2"), &updated)
+          .ok());
   reader.join();
 
   ASSERT_TRUE(status.ok()) << status.error_message();
@@ -101,7 +96,9 @@ TEST_F(GuaranteesE2E, MinVersionWaitsForTheVersion) {
 TEST_F(GuaranteesE2E, RecordCarriesCloudEventsHeadersAndChainHash) {
   const v1::Lead created = MustCreate("Acme");
   v1::Lead updated;
-  ASSERT_TRUE(stack_.Update(Rename(created.id(), "Acme 2"), &updated).ok());
+  ASSERT_TRUE(
+      stack_.Update(crm::testing::RenameLead(created.id(), "Acme 2"), &updated)
+          .ok());
 
   const std::vector<eventlog::Record> records = stack_.ReadTopic();
   ASSERT_EQ(records.size(), 2u);
@@ -145,12 +142,14 @@ TEST_F(GuaranteesE2E, RetryReturnsFirstResultAndAppendsNothing) {
 
 TEST_F(GuaranteesE2E, RetryAfterRestartStillReturnsFirstResult) {
   const v1::Lead first = MustCreate("Acme", "create-acme-2");
-  v1::UpdateLeadRequest rename = Rename(first.id(), "Acme 2");
+  v1::UpdateLeadRequest rename = crm::testing::RenameLead(first.id(), "Acme 2");
   rename.set_request_id("rename-acme-2");
   v1::Lead renamed;
   ASSERT_TRUE(stack_.Update(rename, &renamed).ok());
   v1::Lead later;
-  ASSERT_TRUE(stack_.Update(Rename(first.id(), "Acme 3"), &later).ok());
+  ASSERT_TRUE(
+      stack_.Update(crm::testing::RenameLead(first.id(), "Acme 3"), &later)
+          .ok());
 
   stack_.Stop();
   ASSERT_TRUE(stack_.Start()) << stack_.Log();
@@ -180,9 +179,12 @@ TEST_F(GuaranteesE2E, RequestIdReusedForAnotherRequestIsRefused) {
 TEST_F(GuaranteesE2E, WrongExpectedVersionIsAbortedWithCurrentVersion) {
   const v1::Lead created = MustCreate("Acme");
   v1::Lead updated;
-  ASSERT_TRUE(stack_.Update(Rename(created.id(), "Acme 2"), &updated).ok());
+  ASSERT_TRUE(
+      stack_.Update(crm::testing::RenameLead(created.id(), "Acme 2"), &updated)
+          .ok());
 
-  v1::UpdateLeadRequest stale = Rename(created.id(), "Acme stale");
+  v1::UpdateLeadRequest stale =
+      crm::testing::RenameLead(created.id(), "Acme stale");
   stale.set_expected_version(1);
   grpc::Status status = stack_.Update(stale, &updated);
 
@@ -225,7 +227,9 @@ TEST_F(GuaranteesE2E, ForeignEventsOutOfChainAreRejectedAndCounted) {
 
   // A genuine update still applies: the rejected events changed nothing.
   v1::Lead updated;
-  ASSERT_TRUE(stack_.Update(Rename(created.id(), "Acme 2"), &updated).ok());
+  ASSERT_TRUE(
+      stack_.Update(crm::testing::RenameLead(created.id(), "Acme 2"), &updated)
+          .ok());
   EXPECT_EQ(updated.version(), 2);
 
   auto model = StoppedReadModel();
@@ -259,17 +263,20 @@ TEST_F(GuaranteesE2E, BadInputNamesTheFieldAndAppendsNothing) {
   EXPECT_EQ(refused_field(stack_.Create(NewLead(std::string(201, 'x')), &lead)),
             "lead.name");
 
-  v1::UpdateLeadRequest unknown = Rename(created.id(), "Acme 2");
+  v1::UpdateLeadRequest unknown =
+      crm::testing::RenameLead(created.id(), "Acme 2");
   unknown.mutable_update_mask()->add_paths("nombre");
   EXPECT_EQ(refused_field(stack_.Update(unknown, &lead)),
             "update_mask.paths[nombre]");
 
-  v1::UpdateLeadRequest output_only = Rename(created.id(), "Acme 2");
+  v1::UpdateLeadRequest output_only =
+      crm::testing::RenameLead(created.id(), "Acme 2");
   output_only.mutable_update_mask()->add_paths("version");
   EXPECT_EQ(refused_field(stack_.Update(output_only, &lead)),
             "update_mask.paths[version]");
 
-  EXPECT_EQ(refused_field(stack_.Update(Rename("not-a-uuid", "x"), &lead)),
+  EXPECT_EQ(refused_field(stack_.Update(
+                crm::testing::RenameLead("not-a-uuid", "x"), &lead)),
             "lead.id");
   EXPECT_EQ(refused_field(stack_.Get("not-a-uuid", &lead)), "id");
 
@@ -297,7 +304,9 @@ TEST_F(GuaranteesE2E, SigkillUnderLoadLosesNothingAndResumesFromOffsets) {
         std::lock_guard<std::mutex> lock(mutex);
         acknowledged[lead.id()] = lead.version();
       }
-      if (!stack_.Update(Rename(lead.id(), name + "'"), &lead).ok()) continue;
+      if (!stack_.Update(crm::testing::RenameLead(lead.id(), name + "'"), &lead)
+               .ok())
+        continue;
       std::lock_guard<std::mutex> lock(mutex);
       acknowledged[lead.id()] = lead.version();
     }

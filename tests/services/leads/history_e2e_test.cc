@@ -34,18 +34,10 @@ class HistoryE2E : public ::testing::Test {
 
   v1::Lead MustRename(const std::string& id, const std::string& name) {
     v1::Lead lead;
-    grpc::Status status = stack_.Update(Rename(id, name), &lead);
+    grpc::Status status =
+        stack_.Update(crm::testing::RenameLead(id, name), &lead);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return lead;
-  }
-
-  static v1::UpdateLeadRequest Rename(const std::string& id,
-                                      const std::string& name) {
-    v1::UpdateLeadRequest request;
-    request.mutable_lead()->set_id(id);
-    request.mutable_lead()->set_name(name);
-    request.mutable_update_mask()->add_paths("name");
-    return request;
   }
 
   grpc::Status History(const std::string& id,
@@ -140,7 +132,8 @@ TEST_F(HistoryE2E, HistoryShowsEachChangeWithItsActorAndTimes) {
 
 TEST_F(HistoryE2E, BackDatedUpdateKeepsItsEffectiveTime) {
   const v1::Lead created = MustCreate("Acme");
-  v1::UpdateLeadRequest request = Rename(created.id(), "Acme Iberia");
+  v1::UpdateLeadRequest request =
+      crm::testing::RenameLead(created.id(), "Acme Iberia");
   *request.mutable_effective_at() = TimeUtil::SecondsToTimestamp(1700000000);
   v1::Lead updated;
   ASSERT_TRUE(stack_.Update(request, &updated).ok());
@@ -179,7 +172,8 @@ TEST_F(HistoryE2E, BackDatedCreationExistsFromItsEffectiveTime) {
 
 TEST_F(HistoryE2E, EffectiveTimeInTheFutureIsRefused) {
   const v1::Lead created = MustCreate("Acme");
-  v1::UpdateLeadRequest request = Rename(created.id(), "Later");
+  v1::UpdateLeadRequest request =
+      crm::testing::RenameLead(created.id(), "Later");
   *request.mutable_effective_at() =
       TimeUtil::GetCurrentTime() + TimeUtil::SecondsToDuration(3600);
   v1::Lead updated;
@@ -237,7 +231,9 @@ TEST_F(HistoryE2E, ForgedBytesAtTheStoredOffsetAreAltered) {
   forged.set_actor("mallory");
   WriteRaw(forged);
   v1::Lead renamed;
-  ASSERT_TRUE(stack_.Update(Rename(created.id(), "Acme 3"), &renamed).ok());
+  ASSERT_TRUE(
+      stack_.Update(crm::testing::RenameLead(created.id(), "Acme 3"), &renamed)
+          .ok());
   const int64_t forged_offset = stack_.ReadTopic().at(2).offset;
 
   PointEventAt(created.id(), 2, forged_offset);

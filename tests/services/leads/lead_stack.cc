@@ -138,6 +138,15 @@ leads::v1::CreateLeadRequest NewLead(const std::string& name,
   return request;
 }
 
+leads::v1::UpdateLeadRequest RenameLead(const std::string& id,
+                                        const std::string& name) {
+  leads::v1::UpdateLeadRequest request;
+  request.mutable_lead()->set_id(id);
+  request.mutable_lead()->set_name(name);
+  request.mutable_update_mask()->add_paths("name");
+  return request;
+}
+
 template <typename T>
 bool ErrorDetail(const grpc::Status& status, T* detail) {
   leads::v1::ErrorStatus error;

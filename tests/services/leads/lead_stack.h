@@ -69,6 +69,10 @@ class LeadStack {
 leads::v1::CreateLeadRequest NewLead(const std::string& name,
                                      const std::string& request_id = "");
 
+// An update request that renames lead `id` to `name`.
+leads::v1::UpdateLeadRequest RenameLead(const std::string& id,
+                                        const std::string& name);
+
 // The detail of type T carried by a failed call, if any.
 template <typename T>
 bool ErrorDetail(const grpc::Status& status, T* detail);
