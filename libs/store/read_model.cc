@@ -1,5 +1,7 @@
 #include "libs/store/read_model.h"
 
+#include <sodium.h>
+
 #include <absl/base/internal/endian.h>
 #include <absl/strings/str_cat.h>
 #include <rocksdb/merge_operator.h>
@@ -296,6 +298,39 @@ std::unique_ptr<rocksdb::Iterator> ReadModel::NewIterator(
   if (snapshot != nullptr) options.snapshot = snapshot->get();
   return std::unique_ptr<rocksdb::Iterator>(
       db_->NewIterator(options, Handle(family)));
+}
+
+absl::StatusOr<std::string> ReadModel::Digest() const {
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  auto add = [&state](const rocksdb::Slice& bytes) {
+    const std::string length = BigEndian64(bytes.size());
+    crypto_hash_sha256_update(
+        &state, reinterpret_cast<const unsigned char*>(length.data()), 8);
+    crypto_hash_sha256_update(
+        &state, reinterpret_cast<const unsigned char*>(bytes.data()),
+        bytes.size());
+  };
+
+  std::unique_ptr<ReadModelSnapshot> snapshot = TakeSnapshot();
+  rocksdb::ReadOptions options;
+  options.snapshot = snapshot->get();
+  for (int family = 0; family < kFamilyCount; ++family) {
+    add(kFamilyNames[family]);
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(options, families_[family]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      add(it->key());
+      add(it->value());
+    }
+    if (absl::Status s = FromRocks(it->status(), "digesting"); !s.ok()) {
+      return s;
+    }
+  }
+  std::string digest(crypto_hash_sha256_BYTES, '\0');
+  crypto_hash_sha256_final(&state,
+                           reinterpret_cast<unsigned char*>(digest.data()));
+  return digest;
 }
 
 std::unique_ptr<ReadModelSnapshot> ReadModel::TakeSnapshot() const {

@@ -136,6 +136,10 @@ class ReadModel {
       Family family, const ReadModelSnapshot* snapshot = nullptr) const;
   std::unique_ptr<ReadModelSnapshot> TakeSnapshot() const;
 
+  // SHA-256 over every family's name, keys and values, in order: two read
+  // models with the same digest hold the same state. Reads one snapshot.
+  absl::StatusOr<std::string> Digest() const;
+
   ReadModelBatch NewBatch() { return ReadModelBatch(this); }
 
   // Applies `batch` atomically. The write-ahead log is not synced per

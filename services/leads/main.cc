@@ -25,6 +25,7 @@
 #include "services/leads/lead_service.h"
 #include "services/leads/masters_config.h"
 #include "services/leads/projector.h"
+#include "services/leads/rebuild.h"
 
 namespace crm::leads {
 namespace {
@@ -36,6 +37,7 @@ struct Flags {
   std::string masters_file;
   double command_timeout_s = 10;
   int64_t snapshot_every = 100;
+  bool rebuild = false;
   std::vector<std::string> kafka_properties;
   eventlog::KafkaOptions kafka;
 };
@@ -70,6 +72,10 @@ void DefineFlags(CLI::App& app, Flags& flags) {
                  "JSON file of the masters (statuses, sources, ...); the "
                  "built-in defaults when not given")
       ->envname("CRM_LEADS_MASTERS");
+  app.add_flag("--rebuild", flags.rebuild,
+               "before serving, project the whole topic into a fresh read "
+               "model, compare it with the current one by digest, and use "
+               "it (the service must not be running on this data directory)");
   app.add_option("--snapshot-every", flags.snapshot_every,
                  "store a snapshot of a lead after every N-th event of it, "
                  "to bound the cost of as-of reads; 0 stores none")
@@ -114,6 +120,26 @@ void ReportHealthWhenReady(grpc::Server* server, const Projector* projector,
                                                     true);
 }
 
+// Rebuilds the read model from the topic and reports how it compares.
+bool Rebuild(const Flags& flags, int partitions) {
+  spdlog::info("rebuilding the read model from offset 0");
+  absl::StatusOr<RebuildReport> report = RebuildReadModel(
+      flags.data_dir, flags.kafka, partitions, flags.snapshot_every);
+  if (!report.ok()) {
+    spdlog::error("rebuild failed: {}", std::string(report.status().message()));
+    return false;
+  }
+  const double seconds = absl::ToDoubleSeconds(report->took);
+  spdlog::info(
+      "rebuilt the read model: {} events in {:.2f} s ({:.0f} events/s); "
+      "digest live {} rebuilt {}: {}; the previous one is kept at {}",
+      report->events, seconds, seconds > 0 ? report->events / seconds : 0.0,
+      report->live_digest, report->rebuilt_digest,
+      report->live_digest == report->rebuilt_digest ? "equal" : "DIFFERENT",
+      report->replaced_path);
+  return true;
+}
+
 int Serve(Flags& flags) {
   const sigset_t signals = StopSignals();
   if (absl::Status s = ParseKafkaProperties(flags); !s.ok()) {
@@ -128,13 +154,6 @@ int Serve(Flags& flags) {
     return 2;
   }
 
-  std::filesystem::create_directories(flags.data_dir);
-  auto model = store::ReadModel::Open(flags.data_dir + "/readmodel");
-  if (!model.ok()) {
-    spdlog::error("{}", std::string(model.status().message()));
-    return 1;
-  }
-
   auto topic = eventlog::EnsureEventTopic(flags.kafka, absl::Seconds(15));
   if (!topic.ok()) {
     spdlog::error("refusing to start: {}",
@@ -143,6 +162,14 @@ int Serve(Flags& flags) {
   }
   spdlog::info("topic {} has {} partitions", flags.kafka.topic,
                topic->partitions);
+
+  std::filesystem::create_directories(flags.data_dir);
+  if (flags.rebuild && !Rebuild(flags, topic->partitions)) return 1;
+  auto model = store::ReadModel::Open(flags.data_dir + "/readmodel");
+  if (!model.ok()) {
+    spdlog::error("{}", std::string(model.status().message()));
+    return 1;
+  }
 
   auto offsets = (*model)->Offsets();
   if (!offsets.ok()) {

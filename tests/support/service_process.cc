@@ -51,6 +51,7 @@ ServiceProcess::~ServiceProcess() {
 
 void ServiceProcess::Spawn(const std::string& port_file) {
   std::vector<std::string> args = args_;
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   if (!port_file.empty()) {
     args.push_back("--port-file");
     args.push_back(port_file);

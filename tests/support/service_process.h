@@ -42,6 +42,11 @@ class ServiceProcess {
   // exit status, or -1 if it still runs after `timeout_s`.
   int RunToExit(double timeout_s);
 
+  // Arguments added to the next starts (e.g. a one-time flag).
+  void set_extra_args(std::vector<std::string> args) {
+    extra_args_ = std::move(args);
+  }
+
   int port() const { return port_; }
 
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
@@ -53,6 +58,7 @@ class ServiceProcess {
 
   std::string binary_;
   std::vector<std::string> args_;
+  std::vector<std::string> extra_args_;
   std::string log_path_;
   pid_t pid_ = -1;
   int port_ = 0;

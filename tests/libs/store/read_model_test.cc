@@ -117,3 +117,28 @@ TEST_F(ReadModelTest, RequestIndexAnswersByRequestId) {
 
 }  // namespace
 }  // namespace crm::store
+
+namespace crm::store {
+namespace {
+
+TEST(ReadModelDigest, EqualStateGivesEqualDigestAndAnyChangeDiffers) {
+  crm::testing::TempDir first_dir;
+  crm::testing::TempDir second_dir;
+  auto first = *ReadModel::Open(first_dir.path());
+  auto second = *ReadModel::Open(second_dir.path());
+  for (ReadModel* model : {first.get(), second.get()}) {
+    ReadModelBatch batch = model->NewBatch();
+    batch.PutLead(LeadRecord("a", 1));
+    batch.PutOffset(0, 1);
+    ASSERT_THAT(model->Commit(batch), IsOk());
+  }
+  EXPECT_EQ(*first->Digest(), *second->Digest());
+
+  ReadModelBatch batch = second->NewBatch();
+  batch.AddCounter(kLeadsCounter, 1);
+  ASSERT_THAT(second->Commit(batch), IsOk());
+  EXPECT_NE(*first->Digest(), *second->Digest());
+}
+
+}  // namespace
+}  // namespace crm::store

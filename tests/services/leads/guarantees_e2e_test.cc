@@ -359,6 +359,35 @@ TEST_F(GuaranteesE2E, SigkillUnderLoadLosesNothingAndResumesFromOffsets) {
   EXPECT_LE(resumed[1], static_cast<int64_t>(records.size()));
 }
 
+// Rebuild: the read model is a function of the log.
+
+TEST_F(GuaranteesE2E, RebuildFromOffsetZeroEqualsTheLiveReadModel) {
+  const v1::Lead lead = MustCreate("Acme", "rebuild-1");
+  v1::Lead renamed;
+  ASSERT_TRUE(
+      stack_.Update(crm::testing::RenameLead(lead.id(), "Acme 2"), &renamed)
+          .ok());
+  MustCreate("Beta");
+  stack_.Stop();
+
+  stack_.process().set_extra_args({"--rebuild"});
+  ASSERT_TRUE(stack_.Start()) << stack_.Log();
+
+  std::smatch match;
+  const std::string log = stack_.Log();
+  ASSERT_TRUE(std::regex_search(
+      log, match,
+      std::regex("rebuilt the read model: ([0-9]+) events.*digest live "
+                 "([0-9a-f]+) rebuilt ([0-9a-f]+): equal")))
+      << log;
+  EXPECT_EQ(match[1], "3");
+  EXPECT_EQ(match[2], match[3]);
+  v1::Lead read;
+  ASSERT_TRUE(stack_.Get(lead.id(), &read).ok());
+  EXPECT_EQ(read.name(), "Acme 2");
+  EXPECT_EQ(read.version(), 2);
+}
+
 // 7. The topic check at start.
 
 TEST(TopicCheckE2E, MissingTopicIsCreatedToKeepEverything) {
