@@ -52,27 +52,19 @@ CallContext LeadServiceImpl::Call(const grpc::ServerContext& context) const {
 grpc::Status LeadServiceImpl::CreateLead(grpc::ServerContext* context,
                                          const v1::CreateLeadRequest* request,
                                          v1::Lead* response) {
-  if (!ready_()) {
-    return Reply("CreateLead", absl::UnavailableError(
-                                   "catching up with the log; retry shortly"));
-  }
-  absl::StatusOr<v1::Lead> lead = commands_->Create(*request, Call(*context));
-  if (!lead.ok()) return Reply("CreateLead", lead.status());
-  *response = *std::move(lead);
-  return grpc::Status::OK;
+  const CallContext call = Call(*context);
+  return RunCommand<v1::Lead>(
+      "CreateLead", [&] { return commands_->Create(*request, call); },
+      response);
 }
 
 grpc::Status LeadServiceImpl::UpdateLead(grpc::ServerContext* context,
                                          const v1::UpdateLeadRequest* request,
                                          v1::Lead* response) {
-  if (!ready_()) {
-    return Reply("UpdateLead", absl::UnavailableError(
-                                   "catching up with the log; retry shortly"));
-  }
-  absl::StatusOr<v1::Lead> lead = commands_->Update(*request, Call(*context));
-  if (!lead.ok()) return Reply("UpdateLead", lead.status());
-  *response = *std::move(lead);
-  return grpc::Status::OK;
+  const CallContext call = Call(*context);
+  return RunCommand<v1::Lead>(
+      "UpdateLead", [&] { return commands_->Update(*request, call); },
+      response);
 }
 
 grpc::Status LeadServiceImpl::GetLead(grpc::ServerContext* context,

@@ -7,6 +7,7 @@
 #include "libs/eventlog/kafka_options.h"
 #include "libs/store/read_model.h"
 #include "services/leads/applied_events.h"
+#include "services/leads/grpc_reply.h"
 #include "services/leads/lead_commands.h"
 #include "services/leads/lead_list.h"
 
@@ -108,6 +109,21 @@ class LeadServiceImpl final : public v1::LeadService::Service {
   eventlog::KafkaOptions kafka_;
   int partitions_ = 0;
 };
+
+template <typename Response>
+grpc::Status LeadServiceImpl::RunCommand(
+    absl::string_view method,
+    const std::function<absl::StatusOr<Response>()>& command,
+    Response* response) {
+  if (!ready_()) {
+    return Reply(method, absl::UnavailableError(
+                             "catching up with the log; retry shortly"));
+  }
+  absl::StatusOr<Response> result = command();
+  if (!result.ok()) return Reply(method, result.status());
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
 
 }  // namespace crm::leads
 

@@ -5,21 +5,6 @@
 
 namespace crm::leads {
 
-template <typename Response>
-grpc::Status LeadServiceImpl::RunCommand(
-    absl::string_view method,
-    const std::function<absl::StatusOr<Response>()>& command,
-    Response* response) {
-  if (!ready_()) {
-    return Reply(method, absl::UnavailableError(
-                             "catching up with the log; retry shortly"));
-  }
-  absl::StatusOr<Response> result = command();
-  if (!result.ok()) return Reply(method, result.status());
-  *response = *std::move(result);
-  return grpc::Status::OK;
-}
-
 grpc::Status LeadServiceImpl::QualifyLead(grpc::ServerContext* context,
                                           const v1::QualifyLeadRequest* request,
                                           v1::QualifyLeadResponse* response) {
