@@ -426,11 +426,7 @@ absl::StatusOr<v1::Lead> LeadCommands::Update(v1::UpdateLeadRequest request,
   Violations violations = CheckUpdateRequest(request);
   if (!violations.empty()) return InvalidArgument(violations);
   const FieldMask& mask = request.update_mask();
-  const Target target{request.lead().id(),
-                      request.has_expected_version()
-                          ? std::optional<int64_t>(request.expected_version())
-                          : std::nullopt,
-                      request.request_id(), RequestDigest(request)};
+  const Target target = TargetOf(request, request.lead().id());
 
   return Change(
       target, call,

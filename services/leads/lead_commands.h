@@ -19,6 +19,10 @@
 
 namespace crm::leads {
 
+// SHA-256 of `request` serialised deterministically, less its request_id:
+// what tells a retry from another request that reuses its request ID.
+std::string RequestDigest(const google::protobuf::Message& request);
+
 // Who is calling and until when.
 struct CallContext {
   std::string actor = "anonymous";
@@ -86,6 +90,14 @@ class LeadCommands {
     std::string digest;
   };
 
+  // The target `id` of a request with expected_version and request_id.
+  template <typename Request>
+  static Target TargetOf(const Request& request, const std::string& id) {
+    std::optional<int64_t> expected;
+    if (request.has_expected_version()) expected = request.expected_version();
+    return Target{id, expected, request.request_id(), RequestDigest(request)};
+  }
+
   // The common path of every command on an existing lead: replay a known
   // request ID, lock the lead, load it, check expected_version, decide,
   // append and await.
@@ -130,10 +142,6 @@ class LeadCommands {
 absl::StatusOr<v1::Lead> LeadAtVersion(const store::ReadModel& model,
                                        const std::string& lead_id,
                                        int64_t version);
-
-// SHA-256 of `request` serialised deterministically, less its request_id:
-// what tells a retry from another request that reuses its request ID.
-std::string RequestDigest(const google::protobuf::Message& request);
 
 // A request ID longer than allowed.
 Violations CheckRequestId(const std::string& request_id);

@@ -14,12 +14,6 @@ namespace crm::leads {
 
 namespace {
 
-template <typename Request>
-std::optional<int64_t> ExpectedVersion(const Request& request) {
-  if (!request.has_expected_version()) return std::nullopt;
-  return request.expected_version();
-}
-
 // FAILED_PRECONDITION unless `lead` is open and not archived.
 absl::Status RequireOpen(const v1::Lead& lead, absl::string_view action) {
   if (lead.status_category() == v1::STATUS_CATEGORY_QUALIFIED) {
@@ -101,8 +95,7 @@ absl::StatusOr<v1::QualifyLeadResponse> LeadCommands::Qualify(
       *masters_, request.status(), v1::STATUS_CATEGORY_QUALIFIED, "qualified");
   if (!status.ok()) return status.status();
 
-  const Target target{request.id(), ExpectedVersion(request),
-                      request.request_id(), RequestDigest(request)};
+  const Target target = TargetOf(request, request.id());
   absl::StatusOr<v1::Lead> lead = Change(
       target, call,
       [&](const v1::Lead& current, v1::LeadEvent* event) -> absl::Status {
@@ -140,8 +133,7 @@ absl::StatusOr<v1::Lead> LeadCommands::Disqualify(
                    v1::STATUS_CATEGORY_DISQUALIFIED, "disqualified");
   if (!status.ok()) return status.status();
 
-  const Target target{request.id(), ExpectedVersion(request),
-                      request.request_id(), RequestDigest(request)};
+  const Target target = TargetOf(request, request.id());
   return Change(
       target, call,
       [&](const v1::Lead& current, v1::LeadEvent* event) -> absl::Status {
@@ -163,8 +155,7 @@ absl::StatusOr<v1::Lead> LeadCommands::Reactivate(
       *masters_, request.status(), v1::STATUS_CATEGORY_OPEN, "open");
   if (!status.ok()) return status.status();
 
-  const Target target{request.id(), ExpectedVersion(request),
-                      request.request_id(), RequestDigest(request)};
+  const Target target = TargetOf(request, request.id());
   return Change(
       target, call,
       [&](const v1::Lead& current, v1::LeadEvent* event) -> absl::Status {
@@ -195,8 +186,7 @@ absl::StatusOr<v1::Lead> LeadCommands::SetArchived(const Request& request,
                                                    const CallContext& call) {
   Violations violations = CheckTarget(request.id(), request.request_id());
   if (!violations.empty()) return InvalidArgument(violations);
-  const Target target{request.id(), ExpectedVersion(request),
-                      request.request_id(), RequestDigest(request)};
+  const Target target = TargetOf(request, request.id());
   return Change(target, call,
                 [archived](const v1::Lead& current,
                            v1::LeadEvent* event) -> absl::Status {
