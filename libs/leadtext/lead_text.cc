@@ -394,18 +394,25 @@ std::string TimestampToText(const Timestamp& timestamp) {
                           madrid != nullptr ? *madrid : absl::UTCTimeZone());
 }
 
-absl::StatusOr<std::string> LeadToJson(const Lead& lead, JsonLayout layout) {
+absl::StatusOr<std::string> MessageToJson(
+    const google::protobuf::Message& message, JsonLayout layout,
+    bool with_defaults) {
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = layout == JsonLayout::kPretty;
   options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = with_defaults;
   std::string json;
   const auto status =
-      google::protobuf::util::MessageToJsonString(lead, &json, options);
+      google::protobuf::util::MessageToJsonString(message, &json, options);
   if (!status.ok()) return absl::InvalidArgumentError(status.ToString());
 
   // The pretty form ends in a newline; callers add their own.
   absl::StripTrailingAsciiWhitespace(&json);
   return json;
+}
+
+absl::StatusOr<std::string> LeadToJson(const Lead& lead, JsonLayout layout) {
+  return MessageToJson(lead, layout);
 }
 
 }  // namespace crm::leadtext

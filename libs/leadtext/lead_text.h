@@ -49,6 +49,13 @@ enum class JsonLayout {
   kOneLine,  // a single line, for JSON Lines output
 };
 
+// The JSON form of any message with the proto field names; with
+// `with_defaults`, fields at their default value are printed too.
+// INVALID_ARGUMENT if a value has no JSON form.
+absl::StatusOr<std::string> MessageToJson(
+    const google::protobuf::Message& message,
+    JsonLayout layout = JsonLayout::kPretty, bool with_defaults = false);
+
 // The JSON form of `lead` with the proto field names ("postal_code", not
 // "postalCode"); unset fields are left out. INVALID_ARGUMENT if a value has
 // no JSON form (a timestamp outside years 1 to 9999).

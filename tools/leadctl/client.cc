@@ -103,14 +103,18 @@ int ReportError(const grpc::Status& status, const std::string& server) {
   return kExitRefused;
 }
 
-int PrintLead(const crm::leads::v1::Lead& lead) {
-  const absl::StatusOr<std::string> json = leadtext::LeadToJson(lead);
+int PrintJson(const google::protobuf::Message& message, bool with_defaults) {
+  const absl::StatusOr<std::string> json = leadtext::MessageToJson(
+      message, leadtext::JsonLayout::kPretty, with_defaults);
   if (!json.ok()) {
-    fmt::print(stderr, "cannot print the lead: {}\n", json.status().ToString());
+    fmt::print(stderr, "cannot print the reply: {}\n",
+               json.status().ToString());
     return kExitRefused;
   }
   fmt::print("{}\n", *json);
   return kExitOk;
 }
+
+int PrintLead(const crm::leads::v1::Lead& lead) { return PrintJson(lead); }
 
 }  // namespace crm::leadctl

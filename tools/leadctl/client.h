@@ -59,6 +59,11 @@ std::string DescribeRefusal(const grpc::Status& status);
 // or version conflict its details hold. Returns the exit status it calls for.
 int ReportError(const grpc::Status& status, const std::string& server);
 
+// Prints `message` as indented JSON to stdout (with fields at their default
+// value when `with_defaults`). Returns the exit status.
+int PrintJson(const google::protobuf::Message& message,
+              bool with_defaults = false);
+
 // Prints `lead` as indented JSON to stdout. Returns the exit status.
 int PrintLead(const crm::leads::v1::Lead& lead);
 

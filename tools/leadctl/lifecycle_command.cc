@@ -1,9 +1,5 @@
 #include "tools/leadctl/lifecycle_command.h"
 
-#include <iostream>
-
-#include <google/protobuf/util/json_util.h>
-
 namespace crm::leadctl {
 
 namespace {
@@ -28,16 +24,6 @@ void Fill(const LifecycleArgs& args, Request* request) {
   if (args.expected_version >= 0) {
     request->set_expected_version(args.expected_version);
   }
-}
-
-int PrintJson(const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  std::string json;
-  google::protobuf::util::MessageToJsonString(message, &json, options);
-  std::cout << json;
-  return kExitOk;
 }
 
 // Runs one call and prints its reply, or reports its failure.

@@ -16,7 +16,6 @@
 #include <absl/strings/str_cat.h>
 #include <absl/strings/strip.h>
 #include <fmt/core.h>
-#include <google/protobuf/util/json_util.h>
 
 #include "libs/leadtext/lead_text.h"
 
@@ -116,23 +115,6 @@ void PrintTimeInStatus(const GetLeadStatsResponse& stats) {
   }
 }
 
-int PrintJson(const GetLeadStatsResponse& stats) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  std::string json;
-  const auto status =
-      google::protobuf::util::MessageToJsonString(stats, &json, options);
-  if (!status.ok()) {
-    fmt::print(stderr, "cannot print the indicators: {}\n",
-               std::string(status.message()));
-    return kExitRefused;
-  }
-  fmt::print("{}", json);
-  return kExitOk;
-}
-
 }  // namespace
 
 CLI::App* DefineStats(CLI::App& app, StatsArgs& args) {
@@ -165,7 +147,7 @@ int RunStats(LeadClient& client, const StatsArgs& args) {
   const grpc::Status status =
       client.stub().GetLeadStats(&context, *request, &stats);
   if (!status.ok()) return ReportError(status, client.options().server);
-  if (client.options().json) return PrintJson(stats);
+  if (client.options().json) return PrintJson(stats, true);
 
   PrintSummary(stats);
   PrintCounts(stats, args.group_by.empty() ? "status" : args.group_by);
